@@ -1,0 +1,2 @@
+/* drivers/sqlite.c - not written yet */
+typedef int dbk_placeholder_sqlite;

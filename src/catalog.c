@@ -1,0 +1,2 @@
+/* src/catalog.c - not written yet */
+typedef int dbk_placeholder_catalog;

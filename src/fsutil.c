@@ -1,0 +1,2 @@
+/* src/fsutil.c - not written yet */
+typedef int dbk_placeholder_fsutil;

@@ -1,0 +1,2 @@
+/* src/lock.c - not written yet */
+typedef int dbk_placeholder_lock;

@@ -1,0 +1,2 @@
+/* src/names.c - not written yet */
+typedef int dbk_placeholder_names;

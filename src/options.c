@@ -1,0 +1,2 @@
+/* src/options.c - not written yet */
+typedef int dbk_placeholder_options;

@@ -1,0 +1,2 @@
+/* src/prompt.c - not written yet */
+typedef int dbk_placeholder_prompt;

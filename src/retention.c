@@ -1,0 +1,2 @@
+/* src/retention.c - not written yet */
+typedef int dbk_placeholder_retention;
