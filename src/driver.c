@@ -5,7 +5,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "config.h"
 #include "dbkeep/driver.h"
 
 #ifdef HAVE_DRIVER_SQLITE
