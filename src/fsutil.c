@@ -58,7 +58,8 @@ int dbk_mkdir_private(const char *dir)
 				 (st.st_mode & S_IWOTH) ? "everyone" : "its group");
 		return 0;
 	}
-	if (errno != ENOENT)
+	/* ENOTDIR: a parent is a file; the walk below names which one. */
+	if (errno != ENOENT && errno != ENOTDIR)
 		return dbk_seterr(DBK_EIO, "could not stat backup directory '%s': %s", dir,
 				  strerror(errno));
 
@@ -98,8 +99,8 @@ int dbk_fsync_dir(const char *dir)
 	/* Some file systems cannot fsync a folder and say EINVAL; there is
 	 * nothing more to do there (PostgreSQL ignores it the same way). */
 	if (fsync(fd) < 0 && errno != EINVAL)
-		rc = dbk_seterr(DBK_EIO, "could not fsync directory '%s': %s", dir,
-				strerror(errno));
+		rc =
+		    dbk_seterr(DBK_EIO, "could not fsync directory '%s': %s", dir, strerror(errno));
 	close(fd);
 	return rc;
 }

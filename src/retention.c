@@ -68,8 +68,7 @@ void dbk_retention_apply(const struct dbk_retention *r, time_t now,
 	static const unsigned period_bit[RET_NPERIODS] = {DBK_KEEP_DAILY, DBK_KEEP_WEEKLY,
 							  DBK_KEEP_MONTHLY, DBK_KEEP_YEARLY};
 	/* A negative count means "no limit", as restic's -1. */
-	long left[RET_NPERIODS] = {r->keep_daily, r->keep_weekly, r->keep_monthly,
-				   r->keep_yearly};
+	long left[RET_NPERIODS] = {r->keep_daily, r->keep_weekly, r->keep_monthly, r->keep_yearly};
 	long last_key[RET_NPERIODS];
 	int seen[RET_NPERIODS] = {0};
 	long last_left = r->keep_last;
@@ -136,10 +135,9 @@ void dbk_retention_reason(unsigned keep, char *buf, size_t size)
 		unsigned bit;
 		const char *word;
 	} words[] = {
-		{DBK_KEEP_LAST, "last"},       {DBK_KEEP_DAYS, "days"},
-		{DBK_KEEP_DAILY, "daily"},     {DBK_KEEP_WEEKLY, "weekly"},
-		{DBK_KEEP_MONTHLY, "monthly"}, {DBK_KEEP_YEARLY, "yearly"},
-		{DBK_KEEP_NEWEST, "newest"},
+	    {DBK_KEEP_LAST, "last"},	 {DBK_KEEP_DAYS, "days"},	{DBK_KEEP_DAILY, "daily"},
+	    {DBK_KEEP_WEEKLY, "weekly"}, {DBK_KEEP_MONTHLY, "monthly"}, {DBK_KEEP_YEARLY, "yearly"},
+	    {DBK_KEEP_NEWEST, "newest"},
 	};
 	size_t used = 0;
 

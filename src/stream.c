@@ -109,9 +109,9 @@ static void fd_destroy(struct dbk_writer *w)
 }
 
 static const struct dbk_writer_ops fd_writer_ops = {
-	.write = fd_write,
-	.finish = fd_finish,
-	.destroy = fd_destroy,
+    .write = fd_write,
+    .finish = fd_finish,
+    .destroy = fd_destroy,
 };
 
 int dbk_fd_writer_new(int fd, struct dbk_writer **out)
@@ -216,8 +216,8 @@ static void mem_destroy(struct dbk_reader *r)
 }
 
 static const struct dbk_reader_ops mem_reader_ops = {
-	.read = mem_read,
-	.destroy = mem_destroy,
+    .read = mem_read,
+    .destroy = mem_destroy,
 };
 
 int dbk_mem_reader_new(const void *buf, size_t len, struct dbk_reader **out)

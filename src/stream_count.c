@@ -95,9 +95,9 @@ static void count_writer_destroy(struct dbk_writer *w)
 }
 
 static const struct dbk_writer_ops count_writer_ops = {
-	.write = count_write,
-	.finish = count_finish,
-	.destroy = count_writer_destroy,
+    .write = count_write,
+    .finish = count_finish,
+    .destroy = count_writer_destroy,
 };
 
 int dbk_count_writer_new(struct dbk_writer *next, dbk_progress_fn fn, void *arg,
@@ -150,8 +150,8 @@ static void count_reader_destroy(struct dbk_reader *r)
 }
 
 static const struct dbk_reader_ops count_reader_ops = {
-	.read = count_read,
-	.destroy = count_reader_destroy,
+    .read = count_read,
+    .destroy = count_reader_destroy,
 };
 
 int dbk_count_reader_new(struct dbk_reader *next, dbk_progress_fn fn, void *arg,

@@ -21,10 +21,10 @@
 
 struct file_writer {
 	struct dbk_writer base;
-	int fd;           /* -1 once closed */
-	int keep;         /* finish succeeded: the file is the caller's now */
+	int fd;	  /* -1 once closed */
+	int keep; /* finish succeeded: the file is the caller's now */
 	char *path;
-	size_t used;      /* bytes waiting in buf */
+	size_t used; /* bytes waiting in buf */
 	unsigned char buf[FILE_BUF];
 };
 
@@ -133,9 +133,9 @@ static void file_destroy(struct dbk_writer *w)
 }
 
 static const struct dbk_writer_ops file_writer_ops = {
-	.write = file_write,
-	.finish = file_finish,
-	.destroy = file_destroy,
+    .write = file_write,
+    .finish = file_finish,
+    .destroy = file_destroy,
 };
 
 int dbk_file_writer_new(const char *path, struct dbk_writer **out)
@@ -211,8 +211,8 @@ static void file_reader_destroy(struct dbk_reader *r)
 }
 
 static const struct dbk_reader_ops file_reader_ops = {
-	.read = file_read,
-	.destroy = file_reader_destroy,
+    .read = file_read,
+    .destroy = file_reader_destroy,
 };
 
 int dbk_file_reader_new(const char *path, struct dbk_reader **out)

@@ -109,9 +109,9 @@ static void gzip_destroy(struct dbk_writer *w)
 }
 
 static const struct dbk_writer_ops gzip_writer_ops = {
-	.write = gzip_write,
-	.finish = gzip_finish,
-	.destroy = gzip_destroy,
+    .write = gzip_write,
+    .finish = gzip_finish,
+    .destroy = gzip_destroy,
 };
 
 int dbk_gzip_writer_new(struct dbk_writer *next, int level, struct dbk_writer **out)
@@ -151,9 +151,9 @@ struct gunzip_reader {
 	struct dbk_reader base;
 	z_stream zs;
 	int zs_ready;
-	int in_eof;      /* next reported its end */
-	int between;     /* a member ended; another may follow */
-	char *what;      /* the backup's name, for messages */
+	int in_eof;  /* next reported its end */
+	int between; /* a member ended; another may follow */
+	char *what;  /* the backup's name, for messages */
 	unsigned char in[GZ_BUF];
 };
 
@@ -272,8 +272,8 @@ static void gunzip_destroy(struct dbk_reader *r)
 }
 
 static const struct dbk_reader_ops gunzip_reader_ops = {
-	.read = gunzip_read,
-	.destroy = gunzip_destroy,
+    .read = gunzip_read,
+    .destroy = gunzip_destroy,
 };
 
 int dbk_gunzip_reader_new(struct dbk_reader *next, const char *what, struct dbk_reader **out)

@@ -83,9 +83,9 @@ static void sha256_writer_destroy(struct dbk_writer *w)
 }
 
 static const struct dbk_writer_ops sha256_writer_ops = {
-	.write = sha256_write,
-	.finish = sha256_finish,
-	.destroy = sha256_writer_destroy,
+    .write = sha256_write,
+    .finish = sha256_finish,
+    .destroy = sha256_writer_destroy,
 };
 
 int dbk_sha256_writer_new(struct dbk_writer *next, struct dbk_writer **out)
@@ -150,8 +150,8 @@ static void sha256_reader_destroy(struct dbk_reader *r)
 }
 
 static const struct dbk_reader_ops sha256_reader_ops = {
-	.read = sha256_read,
-	.destroy = sha256_reader_destroy,
+    .read = sha256_read,
+    .destroy = sha256_reader_destroy,
 };
 
 int dbk_sha256_reader_new(struct dbk_reader *next, struct dbk_reader **out)

@@ -16,8 +16,8 @@
 /* 2026-11-23 03:15:00 UTC */
 #define T_20261123_031500 ((time_t)1795403700)
 
-static struct dbk_name mkname(const char *label, int safety, time_t when, int seq,
-			      const char *ext, int gz)
+static struct dbk_name mkname(const char *label, int safety, time_t when, int seq, const char *ext,
+			      int gz)
 {
 	struct dbk_name n;
 
@@ -52,26 +52,26 @@ static void test_format_table(void **state)
 		int gz;
 		const char *want;
 	} rows[] = {
-		{"app", 0, T_20261123_031500, 1, "sql", 1, "app_20261123_031500.sql.gz"},
-		{"app", 0, T_20261123_031500, 1, "sql", 0, "app_20261123_031500.sql"},
-		{"app", 0, T_20261123_031500, 2, "sql", 1, "app_20261123_031500_2.sql.gz"},
-		{"app", 0, T_20261123_031500, 17, "db", 1, "app_20261123_031500_17.db.gz"},
-		{"app", 1, T_20261123_031500, 1, "db", 1, "app_preRestore_20261123_031500.db.gz"},
-		{"app", 1, T_20261123_031500, 3, "db", 0, "app_preRestore_20261123_031500_3.db"},
-		{"my_app.v2", 0, T_20261123_031500, 1, "db", 1, "my_app.v2_20261123_031500.db.gz"},
-		{"x_20250101_000000", 0, T_20261123_031500, 1, "db", 0,
-		 "x_20250101_000000_20261123_031500.db"},
-		{"db-1", 0, 0, 1, "sql", 1, "db-1_19700101_000000.sql.gz"},
-		/* leap day, last second of a day */
-		{"a", 0, (time_t)1835481599, 1, "sql", 1, "a_20280229_235959.sql.gz"},
-		{"2026", 0, T_20261123_031500, 1, "db", 1, "2026_20261123_031500.db.gz"},
+	    {"app", 0, T_20261123_031500, 1, "sql", 1, "app_20261123_031500.sql.gz"},
+	    {"app", 0, T_20261123_031500, 1, "sql", 0, "app_20261123_031500.sql"},
+	    {"app", 0, T_20261123_031500, 2, "sql", 1, "app_20261123_031500_2.sql.gz"},
+	    {"app", 0, T_20261123_031500, 17, "db", 1, "app_20261123_031500_17.db.gz"},
+	    {"app", 1, T_20261123_031500, 1, "db", 1, "app_preRestore_20261123_031500.db.gz"},
+	    {"app", 1, T_20261123_031500, 3, "db", 0, "app_preRestore_20261123_031500_3.db"},
+	    {"my_app.v2", 0, T_20261123_031500, 1, "db", 1, "my_app.v2_20261123_031500.db.gz"},
+	    {"x_20250101_000000", 0, T_20261123_031500, 1, "db", 0,
+	     "x_20250101_000000_20261123_031500.db"},
+	    {"db-1", 0, 0, 1, "sql", 1, "db-1_19700101_000000.sql.gz"},
+	    /* leap day, last second of a day */
+	    {"a", 0, (time_t)1835481599, 1, "sql", 1, "a_20280229_235959.sql.gz"},
+	    {"2026", 0, T_20261123_031500, 1, "db", 1, "2026_20261123_031500.db.gz"},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct dbk_strbuf sb = DBK_STRBUF_INIT;
-		struct dbk_name n = mkname(rows[i].label, rows[i].safety, rows[i].when,
-					   rows[i].seq, rows[i].ext, rows[i].gz);
+		struct dbk_name n = mkname(rows[i].label, rows[i].safety, rows[i].when, rows[i].seq,
+					   rows[i].ext, rows[i].gz);
 		struct dbk_name back;
 
 		dbk_name_format(&n, &sb);
@@ -111,19 +111,19 @@ static void test_sanitize_table(void **state)
 		const char *in;
 		const char *want;
 	} rows[] = {
-		{"app", "app"},
-		{"my app", "my_app"},
-		{"it's \"prod\"", "it_s__prod_"},
-		{"a/b/../c", "a_b_.._c"},
-		{"caf\xc3\xa9", "caf_"},             /* é: one character, one '_' */
-		{"\xe6\x97\xa5\xe6\x9c\xac", "__"},   /* two CJK characters */
-		{"\xf0\x9f\x92\xbe disk", "__disk"}, /* emoji, space */
-		{"", "backup"},
-		{"tab\there\nnl", "tab_here_nl"},
-		{"A-Z.a_z-0.9", "A-Z.a_z-0.9"},
-		{"x_preRestore", "x-preRestore"}, /* would read back as a safety backup */
-		{"preRestore", "preRestore"},
-		{"$(rm -rf /)", "__rm_-rf___"},
+	    {"app", "app"},
+	    {"my app", "my_app"},
+	    {"it's \"prod\"", "it_s__prod_"},
+	    {"a/b/../c", "a_b_.._c"},
+	    {"caf\xc3\xa9", "caf_"},		 /* é: one character, one '_' */
+	    {"\xe6\x97\xa5\xe6\x9c\xac", "__"},	 /* two CJK characters */
+	    {"\xf0\x9f\x92\xbe disk", "__disk"}, /* emoji, space */
+	    {"", "backup"},
+	    {"tab\there\nnl", "tab_here_nl"},
+	    {"A-Z.a_z-0.9", "A-Z.a_z-0.9"},
+	    {"x_preRestore", "x-preRestore"}, /* would read back as a safety backup */
+	    {"preRestore", "preRestore"},
+	    {"$(rm -rf /)", "__rm_-rf___"},
 	};
 
 	(void)state;
@@ -141,8 +141,8 @@ static void test_sanitize_table(void **state)
 static void test_sanitized_roundtrip(void **state)
 {
 	static const char *const labels[] = {
-		"my app", "it's \"prod\"", "caf\xc3\xa9", "x_preRestore", "_", "..", "a_1",
-		"db_20261123_031500", "db_20261123_031500_2",
+	    "my app", "it's \"prod\"", "caf\xc3\xa9",	     "x_preRestore",	     "_",
+	    "..",     "a_1",	       "db_20261123_031500", "db_20261123_031500_2",
 	};
 	char longlabel[400];
 
@@ -157,7 +157,8 @@ static void test_sanitized_roundtrip(void **state)
 
 		dbk_name_sanitize_label(in, &lab);
 		/* The file name with its companions' suffixes fits NAME_MAX. */
-		assert_true(lab.len + strlen("_preRestore_20261123_031500_99.sql.gz.sha256.partial") <=
+		assert_true(lab.len +
+				strlen("_preRestore_20261123_031500_99.sql.gz.sha256.partial") <=
 			    255);
 		for (int safety = 0; safety <= 1; safety++) {
 			struct dbk_name n = mkname(lab.buf, safety, T_20261123_031500, 1 + safety,
@@ -176,43 +177,43 @@ static void test_sanitized_roundtrip(void **state)
 static void test_reject_table(void **state)
 {
 	static const char *const rows[] = {
-		"",
-		"dump.sql.gz",
-		"app.db",
-		"x_20261123_031500.db.gz.sha256",
-		"x_20261123_031500.db.gz.json",
-		"x_20261123_031500.db.gz.partial",
-		"x_20261123_031500.db.partial",
-		"x_20261123_031500.sha256",
-		"x_20261123_031500.gz",
-		"x_20261123_031500",
-		"x_20261123_031500.",
-		"x_20261123_031500.db.gz.gz",
-		"_20261123_031500.db",      /* no label */
-		"_preRestore_20261123_031500.db", /* no label */
-		"20261123_031500.db",
-		"x20261123_031500.db",      /* no '_' before the date */
-		"x_2026112_031500.db",      /* short date */
-		"x_20261123_03150.db",      /* short time */
-		"x_20261123-031500.db",
-		"x_20261332_256199.db",     /* month 13, day 32, hour 25 ... */
-		"x_20261123_240000.db",
-		"x_20261123_235960.db",     /* leap seconds are not ours */
-		"x_20270229_120000.db",     /* 2027 is no leap year */
-		"x_20261131_120000.db",     /* November 31 */
-		"x_20261100_120000.db",
-		"x_19691231_235959.db",     /* before the epoch */
-		"x_20261123_031500_1.db",   /* seq 1 is never written */
-		"x_20261123_031500_0.db",
-		"x_20261123_031500_02.db",  /* leading zero */
-		"x_20261123_031500_.db",
-		"x_20261123_031500_2x.db",
-		"x y_20261123_031500.db",   /* space in the label */
-		"x_20261123_031500.d-b.gz",
-		"x_20261123_031500.an0extension0longer0than0thirty0one.gz",
-		"x_20261123_031500.db.bz2",
-		"x_20261123_031500.db.gz~",
-		".x_20261123_031500.db.gz.swp",
+	    "",
+	    "dump.sql.gz",
+	    "app.db",
+	    "x_20261123_031500.db.gz.sha256",
+	    "x_20261123_031500.db.gz.json",
+	    "x_20261123_031500.db.gz.partial",
+	    "x_20261123_031500.db.partial",
+	    "x_20261123_031500.sha256",
+	    "x_20261123_031500.gz",
+	    "x_20261123_031500",
+	    "x_20261123_031500.",
+	    "x_20261123_031500.db.gz.gz",
+	    "_20261123_031500.db",	      /* no label */
+	    "_preRestore_20261123_031500.db", /* no label */
+	    "20261123_031500.db",
+	    "x20261123_031500.db", /* no '_' before the date */
+	    "x_2026112_031500.db", /* short date */
+	    "x_20261123_03150.db", /* short time */
+	    "x_20261123-031500.db",
+	    "x_20261332_256199.db", /* month 13, day 32, hour 25 ... */
+	    "x_20261123_240000.db",
+	    "x_20261123_235960.db", /* leap seconds are not ours */
+	    "x_20270229_120000.db", /* 2027 is no leap year */
+	    "x_20261131_120000.db", /* November 31 */
+	    "x_20261100_120000.db",
+	    "x_19691231_235959.db",   /* before the epoch */
+	    "x_20261123_031500_1.db", /* seq 1 is never written */
+	    "x_20261123_031500_0.db",
+	    "x_20261123_031500_02.db", /* leading zero */
+	    "x_20261123_031500_.db",
+	    "x_20261123_031500_2x.db",
+	    "x y_20261123_031500.db", /* space in the label */
+	    "x_20261123_031500.d-b.gz",
+	    "x_20261123_031500.an0extension0longer0than0thirty0one.gz",
+	    "x_20261123_031500.db.bz2",
+	    "x_20261123_031500.db.gz~",
+	    ".x_20261123_031500.db.gz.swp",
 	};
 
 	(void)state;
@@ -230,9 +231,9 @@ static void test_reject_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_table),        cmocka_unit_test(test_same_second),
-		cmocka_unit_test(test_sanitize_table),      cmocka_unit_test(test_sanitized_roundtrip),
-		cmocka_unit_test(test_reject_table),
+	    cmocka_unit_test(test_format_table),   cmocka_unit_test(test_same_second),
+	    cmocka_unit_test(test_sanitize_table), cmocka_unit_test(test_sanitized_roundtrip),
+	    cmocka_unit_test(test_reject_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

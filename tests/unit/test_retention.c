@@ -232,23 +232,23 @@ static void test_all_rules_nightly(void **state)
 		const char *day;
 		const char *want;
 	} kept[] = {
-		{"2026-03-15", "last, days, daily, weekly, monthly, yearly, newest"},
-		{"2026-03-14", "last, days, daily"},
-		{"2026-03-13", "last, days, daily"},
-		{"2026-03-12", "days, daily"},
-		{"2026-03-11", "days, daily"},
-		{"2026-03-10", "days, daily"},
-		{"2026-03-09", "days, daily"},
-		{"2026-03-08", "days, weekly"}, /* Sunday of 2026-W10 */
-		{"2026-03-07", "days"},
-		{"2026-03-06", "days"},
-		{"2026-03-01", "weekly"}, /* Sunday of 2026-W09 */
-		{"2026-02-28", "monthly"},
-		{"2026-02-22", "weekly"}, /* Sunday of 2026-W08 */
-		{"2026-01-31", "monthly"},
-		{"2025-12-31", "monthly, yearly"},
-		{"2025-11-30", "monthly"},
-		{"2025-10-31", "monthly"},
+	    {"2026-03-15", "last, days, daily, weekly, monthly, yearly, newest"},
+	    {"2026-03-14", "last, days, daily"},
+	    {"2026-03-13", "last, days, daily"},
+	    {"2026-03-12", "days, daily"},
+	    {"2026-03-11", "days, daily"},
+	    {"2026-03-10", "days, daily"},
+	    {"2026-03-09", "days, daily"},
+	    {"2026-03-08", "days, weekly"}, /* Sunday of 2026-W10 */
+	    {"2026-03-07", "days"},
+	    {"2026-03-06", "days"},
+	    {"2026-03-01", "weekly"}, /* Sunday of 2026-W09 */
+	    {"2026-02-28", "monthly"},
+	    {"2026-02-22", "weekly"}, /* Sunday of 2026-W08 */
+	    {"2026-01-31", "monthly"},
+	    {"2025-12-31", "monthly, yearly"},
+	    {"2025-11-30", "monthly"},
+	    {"2025-10-31", "monthly"},
 	};
 	struct dbk_retention rules = {.keep_last = 3,
 				      .keep_days = 10,
@@ -294,9 +294,9 @@ static void test_local_time(void **state)
 {
 	struct dbk_retention rules = {.keep_daily = 2};
 	struct dbk_retention_item items[3] = {
-		{T("2026-01-01 03:00:00"), 1, 0}, /* 2025-12-31 22:00 local */
-		{T("2025-12-31 15:00:00"), 1, 0}, /* 2025-12-31 10:00 local */
-		{T("2025-12-30 15:00:00"), 1, 0}, /* 2025-12-30 10:00 local */
+	    {T("2026-01-01 03:00:00"), 1, 0}, /* 2025-12-31 22:00 local */
+	    {T("2025-12-31 15:00:00"), 1, 0}, /* 2025-12-31 10:00 local */
+	    {T("2025-12-30 15:00:00"), 1, 0}, /* 2025-12-30 10:00 local */
 	};
 
 	(void)state;
@@ -342,9 +342,12 @@ static void test_reason(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),       cmocka_unit_test(test_empty_list),
-		cmocka_unit_test(test_all_rules_nightly), cmocka_unit_test(test_local_time),
-		cmocka_unit_test(test_empty_rules), cmocka_unit_test(test_reason),
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_empty_list),
+	    cmocka_unit_test(test_all_rules_nightly),
+	    cmocka_unit_test(test_local_time),
+	    cmocka_unit_test(test_empty_rules),
+	    cmocka_unit_test(test_reason),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
