@@ -70,3 +70,30 @@ need_pg() {
 	not_ok "a PostgreSQL server answers (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-})"
 	exit 1
 }
+
+# PostgreSQL helpers (after need_pg).
+pg() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
+pg_recreate() { # pg_recreate DB: drops DB (ending its sessions) and creates it empty
+	pg -d postgres -v dbn="$1" >/dev/null <<'SQL'
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'dbn' AND pid <> pg_backend_pid();
+SELECT format('DROP DATABASE IF EXISTS %I', :'dbn') \gexec
+SELECT format('CREATE DATABASE %I', :'dbn') \gexec
+SQL
+}
+pg_drop() {
+	pg -d postgres -v dbn="$1" >/dev/null <<'SQL'
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'dbn' AND pid <> pg_backend_pid();
+SELECT format('DROP DATABASE IF EXISTS %I', :'dbn') \gexec
+SQL
+}
+# Loads the Pagila sample into database $1 (it needs a role named postgres).
+pg_load_pagila() {
+	pg -d postgres -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'postgres') THEN CREATE ROLE postgres SUPERUSER; END IF; END\$\$" >/dev/null &&
+	pg_recreate "$1" &&
+	pg -d "$1" -f "$CORPUS/pagila/pagila-schema.sql" >/dev/null 2>&1 &&
+	pg -d "$1" -f "$CORPUS/pagila/pagila-data.sql" >/dev/null 2>&1
+}
+# Loads Chinook; its script creates and connects to a database named chinook.
+pg_load_chinook() {
+	pg_drop chinook && pg -d postgres -f "$CORPUS/chinook/Chinook_PostgreSql.sql" >/dev/null 2>&1
+}
