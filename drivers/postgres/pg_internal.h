@@ -32,6 +32,15 @@
  *       into a database of another name) ...
  *   -- dbkeep:end                                     (last line: a dump
  *                                                     without it is truncated)
+ *
+ * How the restore reads it (pg_exec.c): statements are split as psql does;
+ * CREATE DATABASE and DROP DATABASE are never run; under --no-owner it skips
+ * ALTER ... OWNER TO, CREATE/ALTER/DROP ROLE and any DO block whose body
+ * holds the words CREATE ROLE or OWNER TO; under --no-privileges GRANT,
+ * REVOKE, ALTER DEFAULT PRIVILEGES and any DO block whose body holds GRANT
+ * or REVOKE.  So the dumper keeps role creation, ownership and privileges
+ * each in DO blocks of their own, apart from anything else (a database
+ * comment or setting must not share a DO block with the database's owner).
  */
 #ifndef DBKEEP_PG_INTERNAL_H
 #define DBKEEP_PG_INTERNAL_H
@@ -54,6 +63,37 @@ struct pg_conn {
  * target's own).  Used by pg_driver.c and pg_restore.c. */
 int pg_connect_db(const struct dbk_target *t, const char *dbname, struct pg_conn **out);
 void pg_conn_free(struct pg_conn *c);
+
+/* The name of the database a target means (dbname when not NULL, else the
+ * dbname of a URI/conninfo in t->db, else t->db, else PGDATABASE); *out is
+ * malloc()ed, owned by the caller.  Needs no connection (pg_driver.c). */
+int pg_target_dbname(const struct dbk_target *t, const char *dbname, char **out);
+
+/* Connects to the target's server on its maintenance database: "postgres",
+ * or "template1" when that fails (pg_driver.c). */
+int pg_connect_maint(const struct dbk_target *t, struct pg_conn **out);
+
+/* Sets *exists to whether database name exists, asking on maint. */
+int pg_db_exists(struct pg_conn *maint, const char *name, int *exists);
+
+/* The catalog query behind both count_tables and the dumper's info->tables,
+ * so that the two always name the same set of tables.  One row per user
+ * table: relkind 'r' (ordinary, including partitions) or 'p' (partitioned
+ * parent, which holds no rows of its own: reported with 0 rows), outside
+ * pg_catalog, information_schema, pg_toast and temporary schemas, not a
+ * temporary table, not owned by an extension.  Columns: oid, nspname,
+ * relname, relkind; ordered by nspname, relname (bytewise).  Names go into
+ * struct dbk_tables as "schema.table", unquoted (pg_driver.c). */
+const char *pg_list_tables_sql(void);
+
+/* Restore (pg_restore.c): the vtable members of the same names. */
+int pg_load_scratch(const struct dbk_target *t, struct dbk_reader *r,
+		    const struct dbk_restore_opts *opts, struct dbk_conn **scratch);
+int pg_swap(struct dbk_conn *scratch, const struct dbk_target *t,
+	    const struct dbk_restore_opts *opts);
+void pg_discard(struct dbk_conn *scratch);
+int pg_cleanup(const struct dbk_target *t);
+int pg_check_copy(struct dbk_reader *r, const char *scratch_dir, struct dbk_strbuf *result);
 
 /* The dumper: writes the whole dump of c's database into w (pg_dump*.c). */
 int pg_dump_run(struct pg_conn *c, const struct dbk_dump_opts *opts, struct dbk_writer *w,
