@@ -519,13 +519,15 @@ static int sqlite_copy_stepped(sqlite3 *src, sqlite3 *dst, const char *path, int
 			break;
 		}
 		busy_since = -1;
-		/* Either sign says another connection wrote: the page count
-		 * left went up (the API started over), or the data version of
-		 * the source moved (it will start over at the next step). */
+		/* Another connection wrote when the data version of the source
+		 * moved (reading it makes the API start over, at the next step
+		 * at the latest).  Without it, a growing page count left says
+		 * the same, though it misses a restart right after the first
+		 * step; both together would count one restart twice. */
 		remaining = sqlite3_backup_remaining(b);
 		v = sqlite_data_version(src);
-		if ((v >= 0 && version >= 0 && v != version) ||
-		    (last_remaining >= 0 && remaining > last_remaining)) {
+		if (v >= 0 && version >= 0 ? v != version
+					   : last_remaining >= 0 && remaining > last_remaining) {
 			++*restarts;
 			dbk_verbose("'%s' was written during the copy: starting over (%d)", path,
 				    *restarts);
@@ -593,9 +595,9 @@ static int sqlite_exclude(sqlite3 *db, const char *path, const struct dbk_strlis
 		sqlite3_stmt *st = NULL;
 		int found = 0;
 
-		rc = sqlite3_prepare_v2(db,
-					"SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
-					-1, &st, NULL);
+		rc = sqlite3_prepare_v2(
+		    db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1, &st,
+		    NULL);
 		if (rc == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, tables->items[i], -1, SQLITE_STATIC);
 			rc = sqlite3_step(st);
@@ -606,8 +608,8 @@ static int sqlite_exclude(sqlite3 *db, const char *path, const struct dbk_strlis
 		if (rc != SQLITE_OK)
 			break;
 		if (!found) {
-			dbk_warn("table '%s' is not in '%s': nothing to leave out", tables->items[i],
-				 path);
+			dbk_warn("table '%s' is not in '%s': nothing to leave out",
+				 tables->items[i], path);
 			continue;
 		}
 		char *q = sqlite3_mprintf("DROP TABLE \"%w\"", tables->items[i]);
@@ -829,9 +831,15 @@ static int sqlite_open_checked(const char *path, int busy_ms, sqlite3 **out,
 				 strerror(errno));
 		goto out;
 	}
-	/* SQLite takes an empty file for an empty database (that is what a
-	 * backup of one is); anything else must carry the magic. */
-	if (n > 0 && ((size_t)n < sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)) != 0)) {
+	/* SQLite would take an empty file for an empty database, but a dump
+	 * always has at least page 1 (even of an empty source): an empty
+	 * stream is a broken backup. */
+	if (n == 0) {
+		dbk_strbuf_addstr(result, "file is empty");
+		ret = DBK_ECORRUPT;
+		goto out;
+	}
+	if ((size_t)n < sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)) != 0) {
 		dbk_strbuf_addstr(result, sqlite3_errstr(SQLITE_NOTADB));
 		ret = DBK_ECORRUPT;
 		goto out;
@@ -1053,12 +1061,13 @@ static int sqlite_swap(struct dbk_conn *conn, const struct dbk_target *t,
 		 * database: leave WAL for the copy (this needs the target
 		 * to be idle), or fail with the target untouched. */
 		if (!sqlite_set_journal_mode(dst, "delete")) {
-			ret = dbk_seterr(DBK_EBUSY,
-					 "could not restore into '%s': its page size (%d) differs "
-					 "from the backup's (%d) and it cannot leave WAL mode while "
-					 "in use: %s",
-					 target, sqlite_page_size(dst), sqlite_page_size(s->db),
-					 sqlite3_errmsg(dst));
+			ret =
+			    dbk_seterr(DBK_EBUSY,
+				       "could not restore into '%s': its page size (%d) differs "
+				       "from the backup's (%d) and it cannot leave WAL mode while "
+				       "in use: %s",
+				       target, sqlite_page_size(dst), sqlite_page_size(s->db),
+				       sqlite3_errmsg(dst));
 			goto out;
 		}
 		left_wal = 1;
@@ -1077,8 +1086,7 @@ static int sqlite_swap(struct dbk_conn *conn, const struct dbk_target *t,
 	/* The journal mode is part of what was backed up.  Failing to set it
 	 * (the target is busy) leaves the data restored, so it warns. */
 	if (want_wal && !sqlite_set_journal_mode(dst, "wal"))
-		dbk_warn("'%s' could not be put back in WAL mode: %s", target,
-			 sqlite3_errmsg(dst));
+		dbk_warn("'%s' could not be put back in WAL mode: %s", target, sqlite3_errmsg(dst));
 	if (!want_wal) {
 		dbk_strbuf_reset(&mode);
 		if (sqlite_query_text(dst, "PRAGMA journal_mode", "", &mode) == SQLITE_OK &&
@@ -1211,22 +1219,22 @@ out:
 }
 
 const struct dbk_driver dbk_driver_sqlite = {
-	.name = "sqlite",
-	.ext = "db",
-	.caps = DBK_CAP_FILE_TARGET,
+    .name = "sqlite",
+    .ext = "db",
+    .caps = DBK_CAP_FILE_TARGET,
 
-	/* Required */
-	.connect = sqlite_connect,
-	.disconnect = sqlite_disconnect,
-	.dump = sqlite_dump,
-	.count_tables = sqlite_count_tables,
-	.exists = sqlite_exists,
-	.load_scratch = sqlite_load_scratch,
-	.swap = sqlite_swap,
-	.discard = sqlite_discard,
+    /* Required */
+    .connect = sqlite_connect,
+    .disconnect = sqlite_disconnect,
+    .dump = sqlite_dump,
+    .count_tables = sqlite_count_tables,
+    .exists = sqlite_exists,
+    .load_scratch = sqlite_load_scratch,
+    .swap = sqlite_swap,
+    .discard = sqlite_discard,
 
-	/* Optional */
-	.sniff = sqlite_sniff,
-	.check_copy = sqlite_check_copy,
-	.cleanup = sqlite_cleanup,
+    /* Optional */
+    .sniff = sqlite_sniff,
+    .check_copy = sqlite_check_copy,
+    .cleanup = sqlite_cleanup,
 };
