@@ -701,6 +701,28 @@ static void test_mkdir_private(void **state)
 	assert_int_equal(stat(tpath("a/b/d"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0755);
 
+	/* ... but is told when others may write there (stderr caught). */
+	{
+		struct dbk_strbuf said = DBK_STRBUF_INIT;
+		int saved = dup(2), fd = open(tpath("stderr"), O_WRONLY | O_CREAT, 0600);
+
+		assert_true(saved >= 0 && fd >= 0);
+		assert_int_equal(chmod(tpath("a/b/d"), 0775), 0);
+		fflush(stderr);
+		dup2(fd, 2);
+		assert_int_equal(dbk_mkdir_private(tpath("a/b/d")), 0);
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		close(fd);
+		assert_int_equal(dbk_read_file(tpath("stderr"), 4096, &said), 0);
+		snprintf(want, sizeof(want),
+			 "dbkeep: warning: backup directory '%s' is writable by its group\n",
+			 tpath("a/b/d"));
+		assert_string_equal(said.buf, want);
+		dbk_strbuf_release(&said);
+	}
+
 	save(tpath("file"), "x", 1);
 	assert_int_equal(dbk_mkdir_private(tpath("file")), DBK_EIO);
 	snprintf(want, sizeof(want), "backup directory '%s' is not a directory", tpath("file"));
