@@ -241,6 +241,8 @@ static int split_emit_stmt(struct pg_split *s)
 	int rc;
 
 	split_word_end(s);
+	while (s->stmt.len && split_is_space((unsigned char)s->stmt.buf[s->stmt.len - 1]))
+		dbk_strbuf_setlen(&s->stmt, s->stmt.len - 1);
 	if (!s->sig) {
 		/* only comments and white space: nothing to run */
 		split_stmt_reset(s);
@@ -378,7 +380,8 @@ static int split_normal(struct pg_split *s, char c)
 		dbk_strbuf_addch(&s->stmt, c);
 		return 0;
 	}
-	if (c != '-' && c != '/' && c != '*')
+	/* a quoted identifier is a token too; comments are not tokens */
+	if (c != '-' && c != '/' && c != '*' && c != '"')
 		s->prev_from = s->prev_owner = s->prev_database = 0;
 
 	switch (c) {
