@@ -496,16 +496,21 @@ static int sqlite_copy_stepped(sqlite3 *src, sqlite3 *dst, const char *path, int
 	b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b)
 		return sqlite_fail_db(dst, sqlite3_errcode(dst), "could not copy database", path);
-	version = sqlite_data_version(src);
+	/* The first data version is read after the first step: read before
+	 * it, it would wait out a writer's lock once more than the step. */
+	version = -1;
 	for (;;) {
+		long step_start = sqlite_now_ms();
+
 		rc = sqlite3_backup_step(b, SQLITE_STEP_PAGES);
 		if (rc == SQLITE_DONE)
 			break;
 		if (sqlite_is_busy(rc)) {
 			/* A writer holds the lock: wait, within the busy
-			 * timeout counted from the first refusal. */
+			 * timeout counted from the start of the first refused
+			 * step (the step itself may have waited it out). */
 			if (busy_since < 0)
-				busy_since = sqlite_now_ms();
+				busy_since = step_start;
 			if (sqlite_now_ms() - busy_since >= busy_ms) {
 				ret = sqlite_fail(rc, sqlite3_errstr(rc), "could not copy database",
 						  path);
