@@ -18,18 +18,15 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "dbkeep/error.h"
+#include "dbkeep/fsutil.h"
 #include "dbkeep/manifest.h"
 #include "dbkeep/stream.h"
 #include "dbkeep/strbuf.h"
@@ -174,8 +171,8 @@ char *dbk_manifest_dump(const struct dbk_manifest *m)
 	bad |= json_object_set_new(root, "createdAt", json_string(created));
 	bad |= json_object_set_new(root, "createdEpoch", json_integer((json_int_t)m->created));
 	/* Milliseconds are all a reader cares about, and they print short. */
-	bad |= json_object_set_new(root, "durationSeconds",
-				   json_real(manifest_round_ms(m->duration)));
+	bad |=
+	    json_object_set_new(root, "durationSeconds", json_real(manifest_round_ms(m->duration)));
 	bad |= manifest_set_str(root, "host", m->host, 1);
 	bad |= manifest_set_str(root, "user", m->user, 1);
 	bad |= manifest_set_str(root, "compression", m->compression, 1);
@@ -361,13 +358,15 @@ static int manifest_from_json(json_t *root, const char *what, struct dbk_manifes
 	} else if (!j) {
 		return manifest_invalid(what, "createdEpoch", "is missing");
 	} else if (manifest_parse_iso(json_string_value(j), &m->created) < 0) {
-		return manifest_invalid(what, "createdAt", "is not a time like 2026-11-23T03:15:00Z");
+		return manifest_invalid(what, "createdAt",
+					"is not a time like 2026-11-23T03:15:00Z");
 	}
 
 	j = json_object_get(root, "durationSeconds");
 	if (j && !json_is_null(j)) {
 		if (!json_is_number(j) || json_number_value(j) < 0)
-			return manifest_invalid(what, "durationSeconds", "is not a number of seconds");
+			return manifest_invalid(what, "durationSeconds",
+						"is not a number of seconds");
 		m->duration = json_number_value(j);
 	}
 
@@ -441,8 +440,8 @@ int dbk_manifest_parse(const char *text, const char *what, struct dbk_manifest *
 	/* Duplicate keys would make "which value counts" ambiguous. */
 	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return dbk_seterr(DBK_ECORRUPT, "manifest '%s' is not valid JSON: %s (line %d)", what,
-				  jerr.text, jerr.line);
+		return dbk_seterr(DBK_ECORRUPT, "manifest '%s' is not valid JSON: %s (line %d)",
+				  what, jerr.text, jerr.line);
 	rc = manifest_from_json(root, what, m);
 	json_decref(root);
 	if (rc < 0)
@@ -453,61 +452,21 @@ int dbk_manifest_parse(const char *text, const char *what, struct dbk_manifest *
 int dbk_manifest_load(const char *path, struct dbk_manifest *m)
 {
 	struct dbk_strbuf text = DBK_STRBUF_INIT;
-	struct stat st;
-	int fd, rc = 0;
+	int rc;
 
 	dbk_manifest_init(m);
-	/* A manifest is never a symlink: the folder holds what dbkeep wrote. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return dbk_seterr(DBK_ENOTFOUND, "could not open manifest '%s': %s", path,
-					  strerror(errno));
-		if (errno == ELOOP)
-			return dbk_seterr(DBK_ECORRUPT, "manifest '%s' is a symbolic link", path);
-		return dbk_seterr(DBK_EIO, "could not open manifest '%s': %s", path,
-				  strerror(errno));
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = dbk_seterr(DBK_EIO, "could not stat manifest '%s': %s", path, strerror(errno));
+	/* dbk_read_file opens with O_NOFOLLOW (the folder holds only what
+	 * dbkeep wrote; a symlink there is not a manifest) and stops at max. */
+	rc = dbk_read_file(path, MANIFEST_MAX_BYTES, &text);
+	if (rc < 0)
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = dbk_seterr(DBK_ECORRUPT, "manifest '%s' is not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > (off_t)MANIFEST_MAX_BYTES) {
-		rc = dbk_seterr(DBK_ECORRUPT, "manifest '%s' is too large (%lld bytes)", path,
-				(long long)st.st_size);
-		goto out;
-	}
-	dbk_strbuf_grow(&text, (size_t)st.st_size);
-	for (;;) {
-		char buf[8192];
-		ssize_t got = read(fd, buf, sizeof(buf));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = dbk_seterr(DBK_EIO, "could not read manifest '%s': %s", path,
-					strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		if (text.len + (size_t)got > MANIFEST_MAX_BYTES) {
-			rc = dbk_seterr(DBK_ECORRUPT, "manifest '%s' is too large", path);
-			goto out;
-		}
-		dbk_strbuf_add(&text, buf, (size_t)got);
-	}
 	if (memchr(text.buf, '\0', text.len)) {
-		rc = dbk_seterr(DBK_ECORRUPT, "manifest '%s' is not valid JSON: it holds a NUL byte",
-				path);
+		rc = dbk_seterr(DBK_ECORRUPT,
+				"manifest '%s' is not valid JSON: it holds a NUL byte", path);
 		goto out;
 	}
 	rc = dbk_manifest_parse(text.buf, path, m);
 out:
-	close(fd);
 	dbk_strbuf_release(&text);
 	return rc;
 }

@@ -220,11 +220,9 @@ static void test_lock_file_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_busy_names_holder, setup_folder,
-						teardown_folder),
-		cmocka_unit_test_setup_teardown(test_wait_gets_it, setup_folder, teardown_folder),
-		cmocka_unit_test_setup_teardown(test_lock_file_refused, setup_folder,
-						teardown_folder),
+	    cmocka_unit_test_setup_teardown(test_busy_names_holder, setup_folder, teardown_folder),
+	    cmocka_unit_test_setup_teardown(test_wait_gets_it, setup_folder, teardown_folder),
+	    cmocka_unit_test_setup_teardown(test_lock_file_refused, setup_folder, teardown_folder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
