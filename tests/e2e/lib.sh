@@ -97,3 +97,41 @@ pg_load_pagila() {
 pg_load_chinook() {
 	pg_drop chinook && pg -d postgres -f "$CORPUS/chinook/Chinook_PostgreSql.sql" >/dev/null 2>&1
 }
+
+# SQLite sessions: a sqlite3 process that keeps its connection open (for a
+# hot WAL, or a reader that must see a restore), fed through a fifo.
+#   sql_open NAME DB      start it (output in $T/NAME.out)
+#   sql_do NAME SQL       run SQL in it and wait until done; prints its output
+#   sql_close NAME        end it (closing its connection)
+declare -A SQL_FD SQL_PID SQL_MARK
+sql_open() {
+	local name=$1 db=$2 fd
+	mkfifo "$T/$name.fifo" || return 1
+	sqlite3 -batch "$db" <"$T/$name.fifo" >"$T/$name.out" 2>&1 &
+	SQL_PID[$name]=$!
+	exec {fd}>"$T/$name.fifo"
+	SQL_FD[$name]=$fd
+	SQL_MARK[$name]=0
+	sql_do "$name" "pragma busy_timeout=10000;" >/dev/null
+}
+sql_do() {
+	local name=$1 sql=$2 n i
+	n=$((SQL_MARK[$name] + 1))
+	SQL_MARK[$name]=$n
+	printf '%s\nselect %s;\n' "$sql" "'--mark $n--'" >&"${SQL_FD[$name]}" || return 1
+	for i in $(seq 600); do
+		grep -qxF -- "--mark $n--" "$T/$name.out" && break
+		kill -0 "${SQL_PID[$name]}" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	# The output between the previous mark and this one.
+	awk -v a="--mark $((n - 1))--" -v b="--mark $n--" \
+		'$0 == b { exit } p { print } $0 == a { p = 1 }' p=$([ "$n" -eq 1 ] && echo 1 || echo 0) \
+		"$T/$name.out"
+}
+sql_close() {
+	local name=$1
+	exec {SQL_FD[$name]}>&-
+	wait "${SQL_PID[$name]}" 2>/dev/null
+	unset "SQL_FD[$name]" "SQL_PID[$name]"
+}
