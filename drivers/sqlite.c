@@ -408,9 +408,14 @@ static int sqlite_connect(const struct dbk_target *t, struct dbk_conn **out)
 		ret = sqlite_fail(rc, msg.buf, "could not open database", path);
 		goto out;
 	}
-	/* A backup must leave the source as it found it: no checkpoint of
-	 * someone's hot WAL when we happen to be the last to close it. */
-	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* A backup leaves the source as it found it: a hot WAL (frames not
+	 * yet checkpointed) stays hot even when we happen to be the last to
+	 * close it.  Without one, the usual close removes the -wal and -shm
+	 * that our own reading created. */
+	dbk_strbuf_reset(&msg);
+	dbk_strbuf_addf(&msg, "%s-wal", path);
+	if (stat(msg.buf, &st) == 0 && st.st_size > 0)
+		sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	rc = sqlite_probe(db);
 	if (rc != SQLITE_OK) {
 		ret = sqlite_fail_db(db, rc, "could not read database", path);
