@@ -15,13 +15,19 @@
 #include "dbkeep/log.h"
 #include "dbkeep/options.h"
 #include "dbkeep/prune.h"
+#include "dbkeep/runlog.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_backup_options[] = {
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_conn, 0, "Database:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_dump, 0, "Backup:", NULL},
 	{"kind", '\0', POPT_ARG_STRING, &dbk_cli.kind, 0,
 	 "scheduled or manual (default: manual on a terminal, else scheduled)", "KIND"},
 	{"no-prune", '\0', POPT_ARG_NONE, &dbk_cli.no_prune, 0, "do not apply retention", NULL},
+	{"on-success", '\0', POPT_ARG_STRING, &dbk_cli.on_success, 0,
+	 "run CMD (with /bin/sh) after a successful backup; see DBKEEP_FILE etc. in dbkeep(1)",
+	 "CMD"},
+	{"on-failure", '\0', POPT_ARG_STRING, &dbk_cli.on_failure, 0,
+	 "run CMD after a failed backup, with the error in DBKEEP_ERROR", "CMD"},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_retention, 0,
 	 "Retention (applied after a successful backup):", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_common, 0, "Common:", NULL},
@@ -38,12 +44,33 @@ static char *absolute_db(const struct dbk_driver *drv, const char *db)
 	return abs;
 }
 
+/* The hooks: the backup is kept whatever they do, but a failing hook makes
+ * the run fail so that cron reports it. */
+static int run_hooks(int rc, const struct dbk_driver *drv, const char *db, const char *path,
+		     uint64_t size)
+{
+	int hook_rc;
+
+	if (rc == 0 && dbk_cli.on_success)
+		return dbk_run_hook("--on-success", dbk_cli.on_success, "success", NULL,
+				    drv ? drv->name : NULL, db, path, size);
+	if (rc != 0 && dbk_cli.on_failure) {
+		char *err = dbk_strdup(dbk_errmsg());
+		hook_rc = dbk_run_hook("--on-failure", dbk_cli.on_failure, "failure", err,
+				       drv ? drv->name : NULL, db, path, size);
+		if (hook_rc)
+			dbk_warn("%s", "the --on-failure hook failed too");
+		free(err);
+	}
+	return rc;
+}
+
 int cmd_backup(int argc, const char **argv)
 {
 	poptContext ctx = NULL;
 	const char **args;
 	int nargs, rc;
-	const struct dbk_driver *drv;
+	const struct dbk_driver *drv = NULL;
 	struct dbk_target target;
 	struct dbk_conn *conn = NULL;
 	struct dbk_lock lock = DBK_LOCK_INIT;
@@ -55,7 +82,7 @@ int cmd_backup(int argc, const char **argv)
 	char *path = NULL, *abs = NULL;
 
 	dbk_manifest_init(&m);
-	if ((rc = dbk_cli_parse("backup", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("backup", argc, argv, cmd_backup_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("backup", args, nargs, 0)) ||
 	    (rc = dbk_cli_driver(dbk_cli.db, &drv)))
 		goto out;
@@ -100,6 +127,7 @@ int cmd_backup(int argc, const char **argv)
 	req.dump.exclude_tables = &excludes;
 	if ((rc = dbk_backup_write(&req, &m, &path)))
 		goto out;
+	dbk_runlog_note(conn->display, path, m.stored_bytes);
 
 	if (dbk_verbosity >= 0) {
 		char size[32];
@@ -119,6 +147,9 @@ int cmd_backup(int argc, const char **argv)
 			goto out;
 	}
 out:
+	if (ctx)
+		rc = run_hooks(rc, drv, conn ? conn->display : dbk_cli.db, path,
+			       path ? m.stored_bytes : 0);
 	if (conn)
 		conn->drv->disconnect(conn);
 	dbk_lock_release(&lock);

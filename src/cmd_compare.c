@@ -13,7 +13,7 @@
 #include "dbkeep/log.h"
 #include "dbkeep/options.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_compare_options[] = {
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_conn, 0, "Database:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_common, 0, "Common:", NULL},
 	POPT_AUTOHELP POPT_TABLEEND};
@@ -48,7 +48,7 @@ int cmd_compare(int argc, const char **argv)
 	const struct dbk_tables *bt;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if ((rc = dbk_cli_parse("compare", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("compare", argc, argv, cmd_compare_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("compare", args, nargs, 1)) ||
 	    (rc = dbk_catalog_load(dbk_cli.dir, &cat)) ||
 	    (rc = dbk_catalog_resolve(&cat, nargs ? args[0] : "1", &tmp, &e)))

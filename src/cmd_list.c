@@ -12,7 +12,7 @@
 #include "dbkeep/error.h"
 #include "dbkeep/options.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_list_options[] = {
 	{"json", '\0', POPT_ARG_NONE, &dbk_cli.json, 0, "print JSON", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_common, 0, "Common:", NULL},
 	POPT_AUTOHELP POPT_TABLEEND};
@@ -107,7 +107,7 @@ int cmd_list(int argc, const char **argv)
 	struct dbk_catalog cat = DBK_CATALOG_INIT;
 	struct dbk_lock lock = DBK_LOCK_INIT;
 
-	if ((rc = dbk_cli_parse("list", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("list", argc, argv, cmd_list_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("list", args, nargs, 0)))
 		goto out;
 	/* Tidy what a killed run left, but never wait for a running one. */
@@ -126,7 +126,7 @@ int cmd_list(int argc, const char **argv)
 		goto out;
 	}
 	if (cat.n) {
-		printf("  %-3s %-19s %10s  %-8s %6s  %-10s %s\n", "#", "date", "size", "engine",
+		printf(" %-4s%-19s %10s  %-8s %6s  %-10s %s\n", "#", "date", "size", "engine",
 		       "tables", "kind", "file");
 		for (size_t i = 0; i < cat.n; i++)
 			print_entry("", &cat.entries[i]);

@@ -12,7 +12,7 @@
 #include "dbkeep/options.h"
 #include "dbkeep/prune.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_prune_options[] = {
 	{"dry-run", '\0', POPT_ARG_NONE, &dbk_cli.dry_run, 0, "say what would go, delete nothing",
 	 NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_retention, 0, "Retention:", NULL},
@@ -28,7 +28,7 @@ int cmd_prune(int argc, const char **argv)
 	struct dbk_lock lock = DBK_LOCK_INIT;
 	struct dbk_retention keep;
 
-	if ((rc = dbk_cli_parse("prune", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("prune", argc, argv, cmd_prune_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("prune", args, nargs, 0)))
 		goto out;
 	dbk_cli_retention(&keep);

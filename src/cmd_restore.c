@@ -13,7 +13,7 @@
 #include "dbkeep/options.h"
 #include "dbkeep/restore.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_restore_options[] = {
 	{"force", 'f', POPT_ARG_NONE, &dbk_cli.force, 0, "do not ask (for scripts)", NULL},
 	{"yes", 'y', POPT_ARG_NONE, &dbk_cli.force, 0, "same as --force", NULL},
 	{"target", 't', POPT_ARG_STRING, &dbk_cli.target, 0,
@@ -49,7 +49,7 @@ int cmd_restore(int argc, const char **argv)
 
 	memset(&tmp, 0, sizeof(tmp));
 	memset(&req, 0, sizeof(req));
-	if ((rc = dbk_cli_parse("restore", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("restore", argc, argv, cmd_restore_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("restore", args, nargs, 1)))
 		goto out;
 	if (nargs < 1) {

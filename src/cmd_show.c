@@ -15,7 +15,7 @@
 #include "dbkeep/names.h"
 #include "dbkeep/options.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_show_options[] = {
 	{"json", '\0', POPT_ARG_NONE, &dbk_cli.json, 0, "print the manifest as JSON", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_common, 0, "Common:", NULL},
 	POPT_AUTOHELP POPT_TABLEEND};
@@ -75,7 +75,7 @@ int cmd_show(int argc, const char **argv)
 	const struct dbk_entry *e;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if ((rc = dbk_cli_parse("show", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("show", argc, argv, cmd_show_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("show", args, nargs, 1)))
 		goto out;
 	if (nargs < 1) {

@@ -14,12 +14,51 @@
 #include "dbkeep/log.h"
 #include "dbkeep/options.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_status_options[] = {
 	{"max-age", '\0', POPT_ARG_INT, &dbk_cli.max_age, 0,
 	 "fail when the newest backup is older than HOURS", "HOURS"},
+	{"warn-age", '\0', POPT_ARG_INT, &dbk_cli.warn_age, 0,
+	 "with --nagios: WARNING when the newest backup is older than HOURS", "HOURS"},
 	{"json", '\0', POPT_ARG_NONE, &dbk_cli.json, 0, "print one JSON object", NULL},
+	{"nagios", '\0', POPT_ARG_NONE, &dbk_cli.nagios, 0,
+	 "print one Nagios plugin line; exit 0 OK, 1 WARNING, 2 CRITICAL", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_common, 0, "Common:", NULL},
 	POPT_AUTOHELP POPT_TABLEEND};
+
+/*
+ * The Nagios plugin convention: one line "STATE - text | perfdata" and the
+ * exit status 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.  CRITICAL: no backup,
+ * the newest damaged, or older than --max-age; WARNING: older than
+ * --warn-age.  Returned as a positive status for main to exit with.
+ */
+static int nagios(const struct dbk_entry *latest, size_t count, uint64_t total, long age)
+{
+	int state = 0;
+	char agebuf[32] = "";
+	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+	if (latest)
+		dbk_format_age(age, agebuf, sizeof(agebuf));
+	if (!latest || latest->problems ||
+	    (dbk_cli.max_age != DBK_UNSET && age > (long)dbk_cli.max_age * 3600))
+		state = 2;
+	else if (dbk_cli.warn_age != DBK_UNSET && age > (long)dbk_cli.warn_age * 3600)
+		state = 1;
+	printf("DBKEEP %s - ", names[state]);
+	if (!latest)
+		printf("no backups in '%s'", dbk_cli.dir);
+	else
+		printf("newest backup %s is %s old%s", latest->file, agebuf,
+		       latest->problems ? " and damaged" : "");
+	printf(" | age=%lds;", latest ? age : 0L);
+	if (dbk_cli.warn_age != DBK_UNSET)
+		printf("%ld", (long)dbk_cli.warn_age * 3600);
+	printf(";");
+	if (dbk_cli.max_age != DBK_UNSET)
+		printf("%ld", (long)dbk_cli.max_age * 3600);
+	printf(" count=%zu size=%lluB\n", count, (unsigned long long)total);
+	return state;
+}
 
 int cmd_status(int argc, const char **argv)
 {
@@ -33,7 +72,7 @@ int cmd_status(int argc, const char **argv)
 	long age = 0;
 	char iso[32], size[32], agebuf[32];
 
-	if ((rc = dbk_cli_parse("status", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("status", argc, argv, cmd_status_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("status", args, nargs, 0)) ||
 	    (rc = dbk_catalog_load(dbk_cli.dir, &cat)))
 		goto out;
@@ -49,6 +88,10 @@ int cmd_status(int argc, const char **argv)
 	if (latest) {
 		age = (long)difftime(time(NULL), latest->created);
 		dbk_format_iso(latest->created, iso, sizeof(iso));
+	}
+	if (dbk_cli.nagios) {
+		rc = nagios(latest, count, total, age);
+		goto out;
 	}
 	if (dbk_cli.json) {
 		json_t *o = json_pack("{s:b, s:I, s:I}", "hasBackups", latest != NULL, "count",

@@ -13,7 +13,7 @@
 #include "dbkeep/options.h"
 #include "dbkeep/restore.h"
 
-static struct poptOption options[] = {
+struct poptOption cmd_verify_options[] = {
 	{"all", 'a', POPT_ARG_NONE, &dbk_cli.all, 0, "verify every backup, safety ones included",
 	 NULL},
 	{"deep", '\0', POPT_ARG_NONE, &dbk_cli.deep, 0,
@@ -45,7 +45,7 @@ int cmd_verify(int argc, const char **argv)
 	const struct dbk_entry *e;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if ((rc = dbk_cli_parse("verify", argc, argv, options, &ctx, &args, &nargs)) ||
+	if ((rc = dbk_cli_parse("verify", argc, argv, cmd_verify_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("verify", args, nargs, 1)))
 		goto out;
 	if (dbk_cli.all && nargs) {

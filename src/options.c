@@ -21,6 +21,17 @@ struct poptOption dbk_popt_common[] = {
 	{"wait", '\0', POPT_ARG_INT, &dbk_cli.wait, 0,
 	 "wait up to SECONDS for another dbkeep using the directory (default: fail at once)",
 	 "SECONDS"},
+	{"syslog", '\0', POPT_ARG_NONE, &dbk_cli.syslog, 0,
+	 "log one line per run to syslog (ident dbkeep)", NULL},
+	{"log-file", '\0', POPT_ARG_STRING, &dbk_cli.log_file, 0,
+	 "append one line per run to FILE", "FILE"},
+	{"config", '\0', POPT_ARG_STRING, &dbk_cli.config, 0,
+	 "read settings from FILE (default: $DBKEEP_CONFIG, else /etc/dbkeep.conf if present)",
+	 "FILE"},
+	{"job", '\0', POPT_ARG_STRING, &dbk_cli.job, 0,
+	 "run with the settings of this job of the config file (repeatable)", "NAME"},
+	{"all-jobs", '\0', POPT_ARG_NONE, &dbk_cli.all_jobs, 0,
+	 "run once for every job of the config file", NULL},
 	POPT_TABLEEND};
 
 struct poptOption dbk_popt_conn[] = {
@@ -86,6 +97,7 @@ static void cli_reset(void)
 	dbk_cli.level = DBK_UNSET;
 	dbk_cli.lock_timeout = DBK_UNSET;
 	dbk_cli.max_age = DBK_UNSET;
+	dbk_cli.warn_age = DBK_UNSET;
 	dbk_cli.keep.keep_last = DBK_UNSET;
 	dbk_cli.keep.keep_days = DBK_UNSET;
 	dbk_cli.keep.keep_daily = DBK_UNSET;
@@ -164,7 +176,8 @@ static int cli_finish(void)
 	    (rc = check_range("--wait", dbk_cli.wait, -1, INT_MAX)) ||
 	    (rc = check_range("--connect-timeout", dbk_cli.connect_timeout, 1, 3600)) ||
 	    (rc = check_range("--lock-timeout", dbk_cli.lock_timeout, 1, 86400)) ||
-	    (rc = check_range("--max-age", dbk_cli.max_age, 1, INT_MAX)))
+	    (rc = check_range("--max-age", dbk_cli.max_age, 1, INT_MAX)) ||
+	    (rc = check_range("--warn-age", dbk_cli.warn_age, 1, INT_MAX)))
 		return rc;
 	if (dbk_cli.level == DBK_UNSET)
 		dbk_cli.level = 6;

@@ -11,6 +11,8 @@
 #ifndef DBKEEP_COMMANDS_H
 #define DBKEEP_COMMANDS_H
 
+#include <popt.h>
+
 int cmd_backup(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);
 int cmd_show(int argc, const char **argv);
@@ -19,5 +21,15 @@ int cmd_restore(int argc, const char **argv);
 int cmd_prune(int argc, const char **argv);
 int cmd_status(int argc, const char **argv);
 int cmd_compare(int argc, const char **argv);
+
+/* Each command's popt table, for --help and for applying config files. */
+extern struct poptOption cmd_backup_options[];
+extern struct poptOption cmd_list_options[];
+extern struct poptOption cmd_show_options[];
+extern struct poptOption cmd_verify_options[];
+extern struct poptOption cmd_restore_options[];
+extern struct poptOption cmd_prune_options[];
+extern struct poptOption cmd_status_options[];
+extern struct poptOption cmd_compare_options[];
 
 #endif

@@ -24,6 +24,11 @@ struct dbk_cli {
 	int quiet;
 	int json;
 	int wait;            /* --wait SECONDS for the folder lock */
+	int syslog;          /* one line per run to syslog */
+	char *log_file;      /* one line per run appended here */
+	char *config;        /* handled by main before popt (config.h) */
+	char *job;
+	int all_jobs;
 	/* connection */
 	char *engine;
 	char *db;
@@ -44,6 +49,8 @@ struct dbk_cli {
 	int no_privileges;
 	int lock_timeout;    /* seconds */
 	int no_prune;
+	char *on_success;    /* hooks run after a backup (runlog.h) */
+	char *on_failure;
 	/* retention */
 	struct dbk_retention keep; /* members DBK_UNSET until finished */
 	/* restore */
@@ -59,6 +66,8 @@ struct dbk_cli {
 	int dry_run;
 	/* status */
 	int max_age;        /* hours */
+	int warn_age;       /* hours, --nagios WARNING */
+	int nagios;
 
 	/* filled by dbk_cli_finish from the environment, never printed */
 	const char *password;
