@@ -39,6 +39,30 @@ static void pg_notice(void *arg, const char *message)
 	dbk_verbose("server: %.*s", (int)n, message);
 }
 
+/* libpq's connection messages span lines ("...failed: reason\n\tIs the
+ * server running..."): main prints one line, so white space runs that hold
+ * a line end become one space, and the end is trimmed. */
+static void pg_one_line(struct dbk_strbuf *out, const char *msg)
+{
+	const char *p = msg;
+
+	while (*p) {
+		size_t n = strspn(p, " \t\n");
+
+		if (!n) {
+			dbk_strbuf_addch(out, *p++);
+			continue;
+		}
+		if (p[n] && out->len) {
+			if (memchr(p, '\n', n))
+				dbk_strbuf_addch(out, ' ');
+			else
+				dbk_strbuf_add(out, p, n);
+		}
+		p += n;
+	}
+}
+
 /* Whether a failed connection failed because the database does not exist.
  * libpq gives no SQLSTATE for a failed connection, so this reads the
  * server's (English) message. */
@@ -111,9 +135,7 @@ int pg_connect_db(const struct dbk_target *t, const char *dbname, struct pg_conn
 
 		if (pg_target_dbname(t, dbname, &name) < 0)
 			dbk_clearerr();
-		dbk_strbuf_addstr(&msg, PQerrorMessage(pg));
-		while (msg.len && (msg.buf[msg.len - 1] == '\n' || msg.buf[msg.len - 1] == ' '))
-			dbk_strbuf_setlen(&msg, msg.len - 1);
+		pg_one_line(&msg, PQerrorMessage(pg));
 		rc = dbk_seterr(pg_is_missing_db(pg, name) ? DBK_ENOTFOUND : DBK_EDB,
 				"could not connect to database '%s': %s", name ? name : "", msg.buf);
 		dbk_strbuf_release(&msg);

@@ -361,6 +361,10 @@ static int split_normal(struct pg_split *s, char c)
 			return 0;
 		}
 	}
+	/* a statement's line is that of its first character that is not in a
+	 * comment (leading comments stay in its text) */
+	if (!s->sig && !split_is_space(u))
+		s->stmt_line = s->line;
 	if (s->in_word) {
 		if (split_is_ident_cont(u)) {
 			dbk_strbuf_addch(&s->stmt, c);

@@ -119,6 +119,7 @@ static const struct {
     {"SELECT 1--x;\n;", "S1:SELECT 1--x;\n;|"},
     {"SELECT /* a */* FROM t;", "S1:SELECT /* a */* FROM t;|"},
     {"SELECT 2 / 1; /* only a comment */", "S1:SELECT 2 / 1;|"},
+    {"/* a\n ; */\n\nDROP TABLE t;", "S4:/* a\n ; */\n\nDROP TABLE t;|"},
     {"CREATE RULE r AS ON INSERT TO t DO INSTEAD (INSERT INTO a VALUES (1); "
      "INSERT INTO b VALUES (2));",
      "S1:CREATE RULE r AS ON INSERT TO t DO INSTEAD (INSERT INTO a VALUES (1); "
