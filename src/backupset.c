@@ -17,6 +17,7 @@
 #include "dbkeep/fsutil.h"
 #include "dbkeep/log.h"
 #include "dbkeep/names.h"
+#include "dbkeep/progress.h"
 #include "dbkeep/stream.h"
 
 /* The .partial files of the set being written, for the signal handler: a
@@ -136,17 +137,6 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A progress line on a terminal only; cron logs stay clean. */
-static void progress_line(void *arg, uint64_t bytes)
-{
-	double *start = arg;
-	double secs = now_seconds() - *start;
-
-	fprintf(stderr, "\r  %.1f MiB read, %.1f MiB/s   ", (double)bytes / 1048576.0,
-		secs > 0 ? (double)bytes / 1048576.0 / secs : 0.0);
-	fflush(stderr);
-}
-
 /* Builds count -> [gzip ->] sha256 -> file over path. */
 static int open_chain(const char *path, int level, dbk_progress_fn fn, void *arg,
 		      struct dbk_writer **head, struct dbk_writer **count, struct dbk_writer **sha)
@@ -179,7 +169,9 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 	char *json = NULL;
 	int committed = 0, rc;
 	double start = now_seconds();
-	int show_progress = dbk_verbosity >= 0 && isatty(STDERR_FILENO);
+	struct dbk_progress progress;
+	uint64_t hint = 0;
+	int show_progress;
 	time_t now = time(NULL);
 	struct stat st;
 
@@ -199,15 +191,19 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 	track_partial(2, man_part.buf);
 
 	dbk_verbose("backing up '%s' to '%s'", conn->display, data.buf);
-	rc = open_chain(part.buf, req->level, show_progress ? progress_line : NULL, &start, &head,
-			&count, &sha);
+	if (conn->drv->size_hint && conn->drv->size_hint(conn, &hint) != 0) {
+		hint = 0;
+		dbk_clearerr();
+	}
+	show_progress = dbk_progress_init(&progress, "backed up", hint);
+	rc = open_chain(part.buf, req->level, show_progress ? dbk_progress_update : NULL,
+			&progress, &head, &count, &sha);
 	if (rc)
 		goto out;
 	rc = conn->drv->dump(conn, &req->dump, head, &info);
 	if (rc == 0)
 		rc = dbk_writer_finish(head);
-	if (show_progress)
-		fputs("\r\033[K", stderr);
+	dbk_progress_done(&progress);
 	if (rc)
 		goto out;
 

@@ -17,6 +17,7 @@
 #include "dbkeep/fsutil.h"
 #include "dbkeep/log.h"
 #include "dbkeep/names.h"
+#include "dbkeep/progress.h"
 #include "dbkeep/prompt.h"
 #include "dbkeep/restore.h"
 
@@ -40,9 +41,10 @@ static int file_is_gzip(const char *path, int *is_gz)
 	return 0;
 }
 
-/* file -> sha256 -> [gunzip ->] count; *sha and *count are borrowed layers. */
+/* file -> sha256 -> [gunzip ->] count; *sha and *count are borrowed layers;
+ * progress (may be NULL) is fed by the count layer. */
 static int open_chain(const struct dbk_entry *e, struct dbk_reader **out, struct dbk_reader **sha,
-		      struct dbk_reader **count)
+		      struct dbk_reader **count, struct dbk_progress *progress)
 {
 	struct dbk_reader *r;
 	int gz = 0, rc;
@@ -55,7 +57,7 @@ static int open_chain(const struct dbk_entry *e, struct dbk_reader **out, struct
 		*sha = r;
 	if (gz && (rc = dbk_gunzip_reader_new(r, e->file, &r)))
 		return rc;
-	if ((rc = dbk_count_reader_new(r, NULL, NULL, &r)))
+	if ((rc = dbk_count_reader_new(r, progress ? dbk_progress_update : NULL, progress, &r)))
 		return rc;
 	if (count)
 		*count = r;
@@ -65,7 +67,7 @@ static int open_chain(const struct dbk_entry *e, struct dbk_reader **out, struct
 
 int dbk_backup_open(const struct dbk_entry *e, struct dbk_reader **out)
 {
-	return open_chain(e, out, NULL, NULL);
+	return open_chain(e, out, NULL, NULL, NULL);
 }
 
 /* Reads the hex digest recorded in <data>.sha256 into hex (65 bytes). */
@@ -137,7 +139,7 @@ static int check_backup(const struct dbk_entry *e, int decode, struct dbk_strbuf
 			"size is %" PRIu64 " bytes, the manifest says %" PRIu64, e->stored_bytes,
 			m->stored_bytes);
 
-	if ((rc = open_chain(e, &r, &sha, &count))) {
+	if ((rc = open_chain(e, &r, &sha, &count, NULL))) {
 		problem(result, &first, rc, "%s", dbk_errmsg());
 		dbk_clearerr();
 		goto out;
@@ -268,7 +270,8 @@ int dbk_restore_run(const struct dbk_restore_req *req)
 	struct dbk_conn *scratch = NULL, *live = NULL;
 	struct dbk_tables counted = DBK_TABLES_INIT;
 	char *safety = NULL, when[64];
-	int exists = 0, rc;
+	struct dbk_progress progress = {NULL, 0, 0, 0};
+	int exists = 0, show, rc;
 
 	/* 1. The backup must be sound before anything is touched. */
 	rc = check_backup(e, m == NULL, &result);
@@ -306,9 +309,12 @@ int dbk_restore_run(const struct dbk_restore_req *req)
 	}
 
 	/* 4. Load beside the live database, 5. and prove it. */
-	if ((rc = dbk_backup_open(e, &r)))
+	show = dbk_progress_init(&progress, "restored", m ? m->raw_bytes : 0);
+	if ((rc = open_chain(e, &r, NULL, NULL, show ? &progress : NULL)))
 		goto out;
-	if ((rc = drv->load_scratch(req->target, r, &req->opts, &scratch)))
+	rc = drv->load_scratch(req->target, r, &req->opts, &scratch);
+	dbk_progress_done(&progress);
+	if (rc)
 		goto out;
 	if (m) {
 		if ((rc = drv->count_tables(scratch, &counted)) ||

@@ -132,6 +132,10 @@ struct dbk_driver {
 
 	/* Removes scratch databases left behind by a killed restore of t. */
 	int (*cleanup)(const struct dbk_target *t);
+
+	/* An estimate of the bytes dump will write (the file's size, the
+	 * database's size), for the progress line's percent and ETA. */
+	int (*size_hint)(struct dbk_conn *c, uint64_t *bytes);
 };
 
 /* The registry (src/driver.c). */
