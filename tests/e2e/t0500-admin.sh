@@ -101,3 +101,15 @@ run 2 "status --nagios CRITICAL past --max-age" "$DBKEEP" status -d "$B" --nagio
 run 1 "status --max-age fails for a stale backup" "$DBKEEP" status -d "$B" --max-age 24
 run 1 "status --json still exits 1 when stale" "$DBKEEP" status -d "$B" --json --max-age 24
 same "status --json reports the age" 1 "$(sqlite3 :memory: "select json_extract('$(tr -d '\n' <"$T/out")', '\$.latest.age') >= 30*3600")"
+
+# ---- systemd units -------------------------------------------------------------
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$T/units"
+	sed "s|/usr/local/bin/dbkeep|$DBKEEP|" "$DBKEEP_SRC/contrib/dbkeep.service" >"$T/units/dbkeep.service"
+	cp "$DBKEEP_SRC/contrib/dbkeep.timer" "$T/units/"
+	check "systemd-analyze verify accepts the service and timer" \
+		systemd-analyze verify --man=no "$T/units/dbkeep.service" "$T/units/dbkeep.timer"
+	grep_in "the timer catches up missed runs" "^Persistent=true" "$T/units/dbkeep.timer"
+else
+	not_ok "systemd-analyze is installed (package systemd)"
+fi
