@@ -1,0 +1,495 @@
+/*
+ * pg_dump_acl.c - roles, comments, privileges and database-level properties.
+ *
+ * Privileges are written as the difference between an object's ACL and the
+ * ACL it has right after CREATE (acldefault for its owner, or the initial
+ * privileges of pg_init_privs for objects initdb made, like the public
+ * schema).  The server computes the difference (pgd_acl_sql) as lines
+ *
+ *   R<TAB>privilege, ...<TAB>grantee      REVOKE
+ *   G<TAB>privilege, ...<TAB>grantee      GRANT
+ *   O<TAB>privilege, ...<TAB>grantee      GRANT ... WITH GRANT OPTION
+ *
+ * grantee being a quoted role or PUBLIC; revokes first, grants in the order
+ * of the ACL so the restored array reads the same.  Grantors are not kept
+ * (a superuser's grant is recorded as the owner's).
+ *
+ * Database-level properties go into DO blocks over current_database(),
+ * since the restore may load into a database of another name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "dbkeep/error.h"
+#include "pg_dump_internal.h"
+
+void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, const char *kind,
+		 const char *init)
+{
+	struct dbk_strbuf base = DBK_STRBUF_INIT;
+	struct dbk_strbuf cur = DBK_STRBUF_INIT;
+	const char *grantee = "CASE WHEN %s.grantee = 0 THEN 'PUBLIC' ELSE "
+			      "quote_ident(pg_get_userbyid(%s.grantee)) END";
+	if (init)
+		dbk_strbuf_addf(&base, "coalesce(%s, acldefault(%s, %s))", init, kind, owner);
+	else
+		dbk_strbuf_addf(&base, "acldefault(%s, %s)", kind, owner);
+	dbk_strbuf_addf(&cur, "coalesce(%s, %s)", acl, base.buf);
+	dbk_strbuf_addf(sb, "CASE WHEN %s IS NULL AND %s IS NULL THEN NULL ELSE (SELECT "
+			    "string_agg(l, E'\\n' ORDER BY k, o) FROM (",
+			acl, init ? init : "NULL::aclitem[]");
+	/* revokes: what the new object has and the source does not */
+	dbk_strbuf_addf(sb, "SELECT 0 AS k, 0::bigint AS o, 'R' || E'\\t' || "
+			    "string_agg(b.privilege_type, ', ' ORDER BY b.privilege_type) || E'\\t' || ");
+	dbk_strbuf_addf(sb, grantee, "b", "b");
+	dbk_strbuf_addf(sb, " AS l FROM aclexplode(%s) b WHERE NOT EXISTS (SELECT 1 FROM "
+			    "aclexplode(%s) a WHERE a.grantee = b.grantee AND a.privilege_type = "
+			    "b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY b.grantee",
+			base.buf, cur.buf);
+	/* grants, in ACL order */
+	dbk_strbuf_addf(sb, " UNION ALL SELECT 1, min(a.o), CASE WHEN a.is_grantable THEN 'O' ELSE "
+			    "'G' END || E'\\t' || string_agg(a.privilege_type, ', ' ORDER BY a.o) || "
+			    "E'\\t' || ");
+	dbk_strbuf_addf(sb, grantee, "a", "a");
+	dbk_strbuf_addf(sb, " FROM aclexplode(%s) WITH ORDINALITY a(grantor, grantee, "
+			    "privilege_type, is_grantable, o) WHERE NOT EXISTS (SELECT 1 FROM "
+			    "aclexplode(%s) b WHERE a.grantee = b.grantee AND a.privilege_type = "
+			    "b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY a.grantee, "
+			    "a.is_grantable) s) END",
+			cur.buf, base.buf);
+	dbk_strbuf_release(&base);
+	dbk_strbuf_release(&cur);
+}
+
+/* Writes the privilege lines as statements.  `on` is what follows ON in
+ * GRANT ("TABLE public.t"), or, for default privileges, a prefix
+ * "ALTER DEFAULT PRIVILEGES FOR ROLE r|TABLES" split at '|'.  cols, when
+ * set, is a quoted column the privileges apply to. */
+void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on,
+			const char *cols)
+{
+	const char *prefix = "";
+	size_t plen = 0;
+	const char *bar = strchr(on, '|');
+	if (bar) {
+		prefix = on;
+		plen = (size_t)(bar - on) + 1;
+		on = bar + 1;
+	}
+	const char *p = lines;
+	while (p && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *t1 = memchr(p, '\t', len);
+		const char *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - p)) : NULL;
+		if (t1 && t2) {
+			char op = p[0];
+			struct dbk_strbuf privs = DBK_STRBUF_INIT;
+			if (cols) {
+				/* "SELECT, UPDATE" -> "SELECT (c), UPDATE (c)" */
+				const char *s = t1 + 1;
+				while (s < t2) {
+					const char *c = memchr(s, ',', (size_t)(t2 - s));
+					const char *e = c ? c : t2;
+					dbk_strbuf_addf(&privs, "%s%.*s (%s)", privs.len ? ", " : "",
+							(int)(e - s), s, cols);
+					s = c ? c + 2 : t2;
+				}
+			} else {
+				dbk_strbuf_add(&privs, t1 + 1, (size_t)(t2 - t1 - 1));
+			}
+			dbk_strbuf_add(sb, prefix, plen ? plen - 1 : 0);
+			if (plen)
+				dbk_strbuf_addch(sb, ' ');
+			if (op == 'R')
+				dbk_strbuf_addf(sb, "REVOKE %s ON %s FROM %.*s;\n", privs.buf, on,
+						(int)(len - (size_t)(t2 + 1 - p)), t2 + 1);
+			else
+				dbk_strbuf_addf(sb, "GRANT %s ON %s TO %.*s%s;\n", privs.buf, on,
+						(int)(len - (size_t)(t2 + 1 - p)), t2 + 1,
+						op == 'O' ? " WITH GRANT OPTION" : "");
+			dbk_strbuf_release(&privs);
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+}
+
+int pgd_read_comments(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+		d, "SELECT ds.classoid, ds.objoid, ds.objsubid, ds.description, "
+		   "quote_ident(a.attname) FROM pg_description ds LEFT JOIN pg_attribute a ON "
+		   "ds.classoid = 'pg_class'::regclass AND a.attrelid = ds.objoid AND a.attnum = "
+		   "ds.objsubid WHERE (ds.objoid >= 16384 OR ds.classoid = "
+		   "'pg_namespace'::regclass) AND ds.classoid <> 'pg_largeobject'::regclass ORDER BY "
+		   "1, 2, 3");
+	if (!r)
+		return dbk_errcode();
+	int public_seen = 0;
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k = pgd_find(d, (uint32_t)strtoul(PQgetvalue(r, i, 0), NULL, 10),
+				  (uint32_t)strtoul(PQgetvalue(r, i, 1), NULL, 10));
+		if (k < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[k];
+		struct pgd_obj *w = o;
+		if (o->alias >= 0)
+			w = &d->objs[o->alias];
+		if (!o->objtype || !o->ident || (!w->sql && w->kind != PGK_SCHEMA))
+			continue;
+		int sub = atoi(PQgetvalue(r, i, 2));
+		if (sub > 0 && PQgetisnull(r, i, 4))
+			continue;
+		if (o->kind == PGK_SCHEMA && !o->sql)
+			public_seen = 1;
+		if (sub > 0)
+			dbk_strbuf_addf(&w->extra, "COMMENT ON COLUMN %s.%s IS ", o->ident,
+					PQgetvalue(r, i, 4));
+		else
+			dbk_strbuf_addf(&w->extra, "COMMENT ON %s %s IS ", o->objtype, o->ident);
+		pgd_add_literal(&w->extra, PQgetvalue(r, i, 3));
+		dbk_strbuf_addstr(&w->extra, ";\n");
+	}
+	PQclear(r);
+	/* the public schema's comment removed by the user */
+	for (size_t i = 0; !public_seen && i < d->nobjs; i++) {
+		struct pgd_obj *o = &d->objs[i];
+		if (o->kind == PGK_SCHEMA && !o->sql && o->alias < 0 && o->ident)
+			dbk_strbuf_addf(&o->extra, "COMMENT ON SCHEMA %s IS NULL;\n", o->ident);
+	}
+	return 0;
+}
+
+int pgd_write_roles(struct pgd_dump *d)
+{
+	if (d->opts && d->opts->no_owner && d->opts->no_privileges)
+		return 0;
+	PGresult *r = pgd_query(
+		d,
+		"WITH o(r) AS (SELECT nspowner FROM pg_namespace UNION SELECT relowner FROM pg_class "
+		"UNION SELECT proowner FROM pg_proc UNION SELECT typowner FROM pg_type UNION SELECT "
+		"collowner FROM pg_collation UNION SELECT oprowner FROM pg_operator UNION SELECT "
+		"stxowner FROM pg_statistic_ext UNION SELECT cfgowner FROM pg_ts_config UNION SELECT "
+		"dictowner FROM pg_ts_dict UNION SELECT fdwowner FROM pg_foreign_data_wrapper UNION "
+		"SELECT srvowner FROM pg_foreign_server UNION SELECT umuser FROM pg_user_mapping UNION "
+		"SELECT pubowner FROM pg_publication UNION SELECT evtowner FROM pg_event_trigger UNION "
+		"SELECT lomowner FROM pg_largeobject_metadata UNION SELECT defaclrole FROM "
+		"pg_default_acl UNION SELECT unnest(polroles) FROM pg_policy UNION SELECT datdba FROM "
+		"pg_database WHERE datname = current_database() UNION SELECT setrole FROM "
+		"pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = "
+		"current_database()) UNION SELECT (aclexplode(relacl)).grantee FROM pg_class UNION "
+		"SELECT (aclexplode(attacl)).grantee FROM pg_attribute WHERE attacl IS NOT NULL UNION "
+		"SELECT (aclexplode(proacl)).grantee FROM pg_proc UNION SELECT "
+		"(aclexplode(nspacl)).grantee FROM pg_namespace UNION SELECT "
+		"(aclexplode(typacl)).grantee FROM pg_type UNION SELECT (aclexplode(fdwacl)).grantee "
+		"FROM pg_foreign_data_wrapper UNION SELECT (aclexplode(srvacl)).grantee FROM "
+		"pg_foreign_server UNION SELECT (aclexplode(lomacl)).grantee FROM "
+		"pg_largeobject_metadata UNION SELECT (aclexplode(defaclacl)).grantee FROM "
+		"pg_default_acl UNION SELECT (aclexplode(datacl)).grantee FROM pg_database WHERE "
+		"datname = current_database()) SELECT ro.rolname FROM pg_roles ro JOIN o ON o.r = "
+		"ro.oid WHERE ro.rolname !~ '^pg_' ORDER BY 1");
+	if (!r)
+		return dbk_errcode();
+	struct dbk_strbuf body = DBK_STRBUF_INIT;
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	int rc = 0;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+		const char *role = PQgetvalue(r, i, 0);
+		dbk_strbuf_reset(&body);
+		dbk_strbuf_reset(&sb);
+		dbk_strbuf_addstr(&body, "\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles "
+					 "WHERE rolname = ");
+		pgd_add_literal(&body, role);
+		dbk_strbuf_addstr(&body, ") THEN\n        CREATE ROLE ");
+		pgd_add_ident(&body, role);
+		dbk_strbuf_addstr(&body, " NOLOGIN;\n        RAISE NOTICE 'dbkeep: created missing "
+					 "role % (NOLOGIN, no password)', ");
+		pgd_add_literal(&body, role);
+		dbk_strbuf_addstr(&body, ";\n    END IF;\nEND\n");
+		dbk_strbuf_addstr(&sb, "DO ");
+		pgd_add_dollar(&sb, body.buf);
+		dbk_strbuf_addstr(&sb, ";\n");
+		rc = pgd_write(d, sb.buf);
+	}
+	if (rc == 0 && PQntuples(r))
+		rc = pgd_write(d, "\n");
+	PQclear(r);
+	dbk_strbuf_release(&body);
+	dbk_strbuf_release(&sb);
+	return rc;
+}
+
+static int acl_columns(struct pgd_dump *d, struct dbk_strbuf *sb)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addstr(&q, "SELECT a.attrelid, quote_ident(a.attname), ");
+	pgd_acl_sql(&q, "a.attacl", "c.relowner", "'c'", NULL);
+	dbk_strbuf_addstr(&q, " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN "
+			      "pg_namespace n ON n.oid = c.relnamespace WHERE a.attacl IS NOT NULL "
+			      "AND a.attnum > 0 AND NOT a.attisdropped AND " PGD_USER_NSP
+			      " ORDER BY a.attrelid, a.attnum");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k = pgd_find(d, PGD_CLASS_PG_CLASS,
+				  (uint32_t)strtoul(PQgetvalue(r, i, 0), NULL, 10));
+		if (k < 0 || PQgetisnull(r, i, 2) || !d->objs[k].sql)
+			continue;
+		struct dbk_strbuf on = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&on, "TABLE %s", d->objs[k].ident);
+		pgd_acl_statements(sb, PQgetvalue(r, i, 2), on.buf, PQgetvalue(r, i, 1));
+		dbk_strbuf_release(&on);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int pgd_write_acls(struct pgd_dump *d)
+{
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	struct dbk_strbuf on = DBK_STRBUF_INIT;
+	for (size_t j = 0; j < d->norder + d->nobjs; j++) {
+		/* pre-data objects in their order, then the others */
+		size_t i;
+		if (j < d->norder)
+			i = d->order[j];
+		else if (d->objs[j - d->norder].section == PGD_POST ||
+			 d->objs[j - d->norder].alias >= 0)
+			i = j - d->norder;
+		else
+			continue;
+		const struct pgd_obj *o = &d->objs[i];
+		if (!o->acl || !o->granttype || !o->ident)
+			continue;
+		if (!o->sql && !(o->alias >= 0 && d->objs[o->alias].sql) && o->kind != PGK_SCHEMA)
+			continue;
+		dbk_strbuf_reset(&on);
+		dbk_strbuf_addf(&on, "%s %s", o->granttype, o->ident);
+		pgd_acl_statements(&sb, o->acl, on.buf, NULL);
+	}
+	int rc = acl_columns(d, &sb);
+	if (rc == 0 && sb.len) {
+		dbk_strbuf_addch(&sb, '\n');
+		rc = pgd_write(d, sb.buf);
+	}
+	dbk_strbuf_release(&sb);
+	dbk_strbuf_release(&on);
+	return rc;
+}
+
+int pgd_write_default_acls(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addstr(&q, "SELECT quote_ident(pg_get_userbyid(da.defaclrole)), n.nspname, "
+			      "quote_ident(n.nspname), CASE da.defaclobjtype WHEN 'r' THEN 'TABLES' "
+			      "WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN "
+			      "'TYPES' WHEN 'n' THEN 'SCHEMAS' END, ");
+	pgd_acl_sql(&q, "da.defaclacl", "da.defaclrole",
+		    "CASE da.defaclobjtype WHEN 'S' THEN 's' ELSE da.defaclobjtype END::\"char\"",
+		    "CASE WHEN da.defaclnamespace <> 0 THEN '{}'::aclitem[] END");
+	dbk_strbuf_addstr(&q, " FROM pg_default_acl da LEFT JOIN pg_namespace n ON n.oid = "
+			      "da.defaclnamespace ORDER BY 1, 2 NULLS FIRST, 4");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	struct dbk_strbuf on = DBK_STRBUF_INIT;
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (PQgetisnull(r, i, 4))
+			continue;
+		if (!PQgetisnull(r, i, 1) && !pgd_schema_wanted(d, PQgetvalue(r, i, 1)))
+			continue;
+		dbk_strbuf_reset(&on);
+		dbk_strbuf_addf(&on, "ALTER DEFAULT PRIVILEGES FOR ROLE %s", PQgetvalue(r, i, 0));
+		if (!PQgetisnull(r, i, 1))
+			dbk_strbuf_addf(&on, " IN SCHEMA %s", PQgetvalue(r, i, 2));
+		dbk_strbuf_addf(&on, "|%s", PQgetvalue(r, i, 3));
+		pgd_acl_statements(&sb, PQgetvalue(r, i, 4), on.buf, NULL);
+	}
+	PQclear(r);
+	int rc = 0;
+	if (sb.len) {
+		dbk_strbuf_addch(&sb, '\n');
+		rc = pgd_write(d, sb.buf);
+	}
+	dbk_strbuf_release(&sb);
+	dbk_strbuf_release(&on);
+	return rc;
+}
+
+/* One EXECUTE format(fmt, args...) line of a DO block; args are SQL
+ * expressions (literals or current_database()). */
+static void acl_exec(struct dbk_strbuf *body, const char *fmt, const char *args)
+{
+	dbk_strbuf_addstr(body, "    EXECUTE format(");
+	pgd_add_literal(body, fmt);
+	dbk_strbuf_addf(body, ", %s);\n", args);
+}
+
+int pgd_write_database_props(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addstr(&q, "SELECT pg_get_userbyid(db.datdba), (SELECT description FROM "
+			      "pg_shdescription WHERE objoid = db.oid AND classoid = "
+			      "'pg_database'::regclass), ");
+	pgd_acl_sql(&q, "db.datacl", "db.datdba", "'d'", NULL);
+	dbk_strbuf_addstr(&q, ", db.datconnlimit FROM pg_database db WHERE db.datname = "
+			      "current_database()");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_reset(&q);
+	if (!r) {
+		dbk_strbuf_release(&q);
+		return dbk_errcode();
+	}
+	struct dbk_strbuf body = DBK_STRBUF_INIT;
+	struct dbk_strbuf args = DBK_STRBUF_INIT;
+	if (PQntuples(r) == 1) {
+		if (!(d->opts && d->opts->no_owner)) {
+			dbk_strbuf_addstr(&args, "current_database(), ");
+			pgd_add_literal(&args, PQgetvalue(r, 0, 0));
+			acl_exec(&body, "ALTER DATABASE %I OWNER TO %I", args.buf);
+		}
+		dbk_strbuf_reset(&args);
+		dbk_strbuf_addstr(&args, "current_database(), ");
+		if (PQgetisnull(r, 0, 1))
+			dbk_strbuf_addstr(&args, "NULL");
+		else
+			pgd_add_literal(&args, PQgetvalue(r, 0, 1));
+		acl_exec(&body, "COMMENT ON DATABASE %I IS %L", args.buf);
+		if (strcmp(PQgetvalue(r, 0, 3), "-1") != 0) {
+			dbk_strbuf_reset(&args);
+			dbk_strbuf_addf(&args, "current_database(), %s", PQgetvalue(r, 0, 3));
+			acl_exec(&body, "ALTER DATABASE %I WITH CONNECTION LIMIT %s", args.buf);
+		}
+		if (!PQgetisnull(r, 0, 2) && !(d->opts && d->opts->no_privileges)) {
+			/* the grantee lines hold quoted roles: run them through %s */
+			struct dbk_strbuf stmts = DBK_STRBUF_INIT;
+			pgd_acl_statements(&stmts, PQgetvalue(r, 0, 2), "DATABASE %1$I", NULL);
+			for (char *p = stmts.buf; *p;) {
+				char *eol = strchr(p, '\n');
+				if (eol)
+					*eol = '\0';
+				struct dbk_strbuf fmt = DBK_STRBUF_INIT;
+				/* '%' in a role name would be read by format() */
+				for (const char *s = p; *s; s++) {
+					if (*s == '%' && strncmp(s, "%1$I", 4) != 0)
+						dbk_strbuf_addch(&fmt, '%');
+					dbk_strbuf_addch(&fmt, *s);
+				}
+				acl_exec(&body, fmt.buf, "current_database()");
+				dbk_strbuf_release(&fmt);
+				if (!eol)
+					break;
+				p = eol + 1;
+			}
+			dbk_strbuf_release(&stmts);
+		}
+	}
+	PQclear(r);
+
+	/* ALTER DATABASE / ROLE ... SET; list-valued settings keep their
+	 * quoting (their text is already a list of quoted items) */
+	r = pgd_query(d, "SELECT CASE WHEN s.setrole = 0 THEN NULL ELSE pg_get_userbyid(s.setrole) "
+			 "END, split_part(cfg, '=', 1), CASE WHEN lower(split_part(cfg, '=', 1)) IN "
+			 "('search_path', 'temp_tablespaces', 'session_preload_libraries', "
+			 "'local_preload_libraries', 'shared_preload_libraries') THEN substr(cfg, "
+			 "strpos(cfg, '=') + 1) ELSE quote_literal(substr(cfg, strpos(cfg, '=') + 1)) "
+			 "END FROM pg_db_role_setting s, unnest(s.setconfig) WITH ORDINALITY AS "
+			 "u(cfg, ord) WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname "
+			 "= current_database()) ORDER BY s.setrole, u.ord");
+	if (!r) {
+		dbk_strbuf_release(&q);
+		dbk_strbuf_release(&body);
+		dbk_strbuf_release(&args);
+		return dbk_errcode();
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		dbk_strbuf_reset(&args);
+		if (!PQgetisnull(r, i, 0)) {
+			pgd_add_literal(&args, PQgetvalue(r, i, 0));
+			dbk_strbuf_addstr(&args, ", current_database(), ");
+			pgd_add_literal(&args, PQgetvalue(r, i, 1));
+			dbk_strbuf_addstr(&args, ", ");
+			pgd_add_literal(&args, PQgetvalue(r, i, 2));
+			acl_exec(&body, "ALTER ROLE %I IN DATABASE %I SET %s TO %s", args.buf);
+		} else {
+			dbk_strbuf_addstr(&args, "current_database(), ");
+			pgd_add_literal(&args, PQgetvalue(r, i, 1));
+			dbk_strbuf_addstr(&args, ", ");
+			pgd_add_literal(&args, PQgetvalue(r, i, 2));
+			acl_exec(&body, "ALTER DATABASE %I SET %s TO %s", args.buf);
+		}
+	}
+	PQclear(r);
+	int rc = 0;
+	if (body.len) {
+		dbk_strbuf_addstr(&q, "-- database-level properties (of the database loaded into)\nDO ");
+		dbk_strbuf_addstr(&args, "");
+		struct dbk_strbuf full = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&full, "\nBEGIN\n%sEND\n", body.buf);
+		pgd_add_dollar(&q, full.buf);
+		dbk_strbuf_release(&full);
+		dbk_strbuf_addstr(&q, ";\n\n");
+		rc = pgd_write(d, q.buf);
+	}
+	dbk_strbuf_release(&q);
+	dbk_strbuf_release(&body);
+	dbk_strbuf_release(&args);
+	return rc;
+}
+
+int pgd_database_json(struct pgd_dump *d, char **out)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(&q,
+			"SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype, %s, %s, "
+			"%s, %s, pg_get_userbyid(datdba), datconnlimit, datallowconn FROM "
+			"pg_database WHERE datname = current_database()",
+			d->ver >= 150000 ? "CASE datlocprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN "
+					   "'builtin' ELSE 'libc' END"
+					 : "'libc'",
+			d->ver >= 170000   ? "datlocale"
+			: d->ver >= 150000 ? "daticulocale"
+					   : "NULL",
+			d->ver >= 160000 ? "daticurules" : "NULL",
+			d->ver >= 150000 ? "datcollversion" : "NULL");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return dbk_seterr(DBK_EDB, "could not dump database '%s': it is not in pg_database",
+				  d->dbname);
+	}
+#define JS(col) (PQgetisnull(r, 0, col) ? json_null() : json_string(PQgetvalue(r, 0, col)))
+	json_t *j = json_object();
+	json_object_set_new(j, "name", JS(0));
+	json_object_set_new(j, "encoding", JS(1));
+	json_object_set_new(j, "locale_provider", JS(4));
+	json_object_set_new(j, "lc_collate", JS(2));
+	json_object_set_new(j, "lc_ctype", JS(3));
+	json_object_set_new(j, "icu_locale", JS(5));
+	json_object_set_new(j, "icu_rules", JS(6));
+	json_object_set_new(j, "collation_version", JS(7));
+	json_object_set_new(j, "owner", JS(8));
+	json_object_set_new(j, "connection_limit", json_integer(atoi(PQgetvalue(r, 0, 9))));
+	json_object_set_new(j, "is_template", json_false());
+	json_object_set_new(j, "allow_connections",
+			    json_boolean(PQgetvalue(r, 0, 10)[0] == 't'));
+	json_object_set_new(j, "server_version", json_integer(d->ver));
+#undef JS
+	PQclear(r);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (!s)
+		return dbk_oom();
+	*out = s;
+	return 0;
+}

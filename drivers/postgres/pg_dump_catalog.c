@@ -1,0 +1,1470 @@
+/*
+ * pg_dump_catalog.c - reads the catalogs into dump objects.
+ *
+ * Most DDL text is produced by the server itself (pg_get_functiondef,
+ * pg_get_viewdef, pg_get_indexdef, pg_get_constraintdef, format_type...),
+ * which under search_path '' qualifies every name it prints.  Each query
+ * returns the same first ten columns:
+ *
+ *   0 classid  1 objid  2 schema (raw)  3 name (raw)  4 objtype (for ALTER
+ *   ... OWNER / COMMENT ON)  5 quoted identity  6 quoted owner  7 DDL
+ *   8 privilege lines (pg_dump_acl.c)  9 grant object type
+ *
+ * and kind-specific columns after them.  Objects that belong to an
+ * extension (pg_depend deptype 'e') and system objects (oid < 16384) are not
+ * read, except the public schema whose owner, privileges and comment users
+ * change.  Kinds the dumper cannot write are collected in d->refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbkeep/error.h"
+#include "pg_dump_internal.h"
+
+#define QN(nsp, name) "quote_ident(" nsp ") || '.' || quote_ident(" name ")"
+#define NOT_EXT(cat, oid)                                                                          \
+	"NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '" cat \
+	"'::regclass AND xd.objid = " oid " AND xd.deptype = 'e')"
+#define OWNER(col) "quote_ident(pg_get_userbyid(" col "))"
+#define INITPRIV(cat, oid)                                                                         \
+	"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = '" cat                     \
+	"'::regclass AND ip.objoid = " oid " AND ip.objsubid = 0)"
+/* An options array ("k=v") as the body of OPTIONS (...) */
+#define FOPTS(col)                                                                                 \
+	"(SELECT string_agg(quote_ident(split_part(o, '=', 1)) || ' ' || "                         \
+	"quote_literal(substr(o, strpos(o, '=') + 1)), ', ') FROM unnest(" col ") o)"
+
+/* ---- objects and the (classid, objid) map ------------------------------ */
+
+static uint64_t cat_key(uint32_t classid, uint32_t objid)
+{
+	return ((uint64_t)classid << 32) | objid;
+}
+
+static size_t cat_hash(uint64_t k, size_t size)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (size_t)k & (size - 1);
+}
+
+static void cat_map_insert(struct pgd_dump *d, size_t idx)
+{
+	uint64_t k = cat_key(d->objs[idx].classid, d->objs[idx].objid);
+	size_t h = cat_hash(k, d->mapsize);
+	while (d->map[h] >= 0) {
+		const struct pgd_obj *o = &d->objs[d->map[h]];
+		if (cat_key(o->classid, o->objid) == k)
+			return; /* first one wins */
+		h = (h + 1) & (d->mapsize - 1);
+	}
+	d->map[h] = (int64_t)idx;
+}
+
+static void cat_map_grow(struct pgd_dump *d)
+{
+	size_t size = d->mapsize ? d->mapsize * 2 : 1024;
+	free(d->map);
+	d->map = malloc(size * sizeof *d->map);
+	if (!d->map) {
+		fputs("dbkeep: out of memory\n", stderr);
+		abort();
+	}
+	d->mapsize = size;
+	for (size_t i = 0; i < size; i++)
+		d->map[i] = -1;
+	for (size_t i = 0; i < d->nobjs; i++)
+		if (d->objs[i].classid)
+			cat_map_insert(d, i);
+}
+
+long pgd_find(const struct pgd_dump *d, uint32_t classid, uint32_t objid)
+{
+	if (!d->mapsize)
+		return -1;
+	uint64_t k = cat_key(classid, objid);
+	size_t h = cat_hash(k, d->mapsize);
+	while (d->map[h] >= 0) {
+		const struct pgd_obj *o = &d->objs[d->map[h]];
+		if (cat_key(o->classid, o->objid) == k)
+			return (long)d->map[h];
+		h = (h + 1) & (d->mapsize - 1);
+	}
+	return -1;
+}
+
+static char *cat_strdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+	if (!p) {
+		fputs("dbkeep: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+char *pgd_field(const PGresult *r, int row, int col)
+{
+	if (col >= PQnfields(r) || PQgetisnull(r, row, col))
+		return NULL;
+	return cat_strdup(PQgetvalue(r, row, col));
+}
+
+size_t pgd_add_obj(struct pgd_dump *d, uint32_t classid, uint32_t objid, enum pgd_kind kind,
+		   const char *nsp, const char *name)
+{
+	if (d->nobjs == d->aobjs) {
+		size_t n = d->aobjs ? d->aobjs * 2 : 256;
+		struct pgd_obj *p = realloc(d->objs, n * sizeof *p);
+		if (!p) {
+			fputs("dbkeep: out of memory\n", stderr);
+			abort();
+		}
+		d->objs = p;
+		d->aobjs = n;
+	}
+	if ((d->nobjs + 1) * 2 > d->mapsize)
+		cat_map_grow(d);
+	struct pgd_obj *o = &d->objs[d->nobjs];
+	memset(o, 0, sizeof *o);
+	o->classid = classid;
+	o->objid = objid;
+	o->kind = kind;
+	o->section = kind >= PGK_INDEX && kind != PGK_ALIAS ? PGD_POST : PGD_PRE;
+	o->nsp = cat_strdup(nsp);
+	o->name = cat_strdup(name);
+	o->alias = -1;
+	dbk_strbuf_init(&o->extra);
+	if (classid)
+		cat_map_insert(d, d->nobjs);
+	return d->nobjs++;
+}
+
+void pgd_add_dep(struct pgd_obj *o, size_t on)
+{
+	for (size_t i = 0; i < o->ndeps; i++)
+		if (o->deps[i] == on)
+			return;
+	if (o->ndeps == o->adeps) {
+		size_t n = o->adeps ? o->adeps * 2 : 4;
+		size_t *p = realloc(o->deps, n * sizeof *p);
+		if (!p) {
+			fputs("dbkeep: out of memory\n", stderr);
+			abort();
+		}
+		o->deps = p;
+		o->adeps = n;
+	}
+	o->deps[o->ndeps++] = on;
+}
+
+void pgd_free_objs(struct pgd_dump *d)
+{
+	for (size_t i = 0; i < d->nobjs; i++) {
+		struct pgd_obj *o = &d->objs[i];
+		free(o->nsp);
+		free(o->name);
+		free(o->objtype);
+		free(o->ident);
+		free(o->owner);
+		free(o->sql);
+		free(o->acl);
+		free(o->granttype);
+		free(o->copy_cols);
+		free(o->seq_owned);
+		free(o->deps);
+		dbk_strbuf_release(&o->extra);
+	}
+	free(d->objs);
+	free(d->map);
+	free(d->order);
+	d->objs = NULL;
+	d->map = NULL;
+	d->order = NULL;
+	d->nobjs = d->aobjs = d->mapsize = d->norder = 0;
+}
+
+/* An object that writes nothing itself: its edges go to `target`. */
+static size_t cat_add_alias(struct pgd_dump *d, uint32_t classid, uint32_t objid, size_t target)
+{
+	size_t i = pgd_add_obj(d, classid, objid, PGK_ALIAS, d->objs[target].nsp,
+			       d->objs[target].name);
+	d->objs[i].alias = (long)target;
+	d->objs[i].section = d->objs[target].section;
+	return i;
+}
+
+static uint32_t cat_oid(const PGresult *r, int row, int col)
+{
+	return (uint32_t)strtoul(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static int cat_bool(const PGresult *r, int row, int col)
+{
+	return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
+}
+
+/* Runs a query of the common shape and adds its rows as objects of kind.
+ * Rows left out by the filters get index -1 in *idx (malloc()ed). */
+static PGresult *cat_load(struct pgd_dump *d, const char *sql, enum pgd_kind kind, long **idx)
+{
+	PGresult *r = pgd_query(d, sql);
+	if (!r)
+		return NULL;
+	int n = PQntuples(r);
+	int tcol = PQfnumber(r, "tabname"); /* sub-objects of a table */
+	long *ix = malloc((n ? n : 1) * sizeof *ix);
+	if (!ix) {
+		fputs("dbkeep: out of memory\n", stderr);
+		abort();
+	}
+	for (int i = 0; i < n; i++) {
+		uint32_t classid = cat_oid(r, i, 0);
+		const char *nsp = PQgetvalue(r, i, 2);
+		const char *name = PQgetvalue(r, i, 3);
+		int want = classid == PGD_CLASS_PG_CLASS ? pgd_table_wanted(d, nsp, name)
+							 : pgd_schema_wanted(d, nsp);
+		if (tcol >= 0)
+			want = pgd_table_wanted(d, nsp, PQgetvalue(r, i, tcol));
+		if (kind == PGK_SCHEMA)
+			want = pgd_schema_wanted(d, name);
+		if (!want) {
+			ix[i] = -1;
+			continue;
+		}
+		size_t k = pgd_add_obj(d, classid, cat_oid(r, i, 1), kind, nsp, name);
+		struct pgd_obj *o = &d->objs[k];
+		o->objtype = pgd_field(r, i, 4);
+		o->ident = pgd_field(r, i, 5);
+		o->owner = pgd_field(r, i, 6);
+		o->sql = pgd_field(r, i, 7);
+		o->acl = pgd_field(r, i, 8);
+		o->granttype = pgd_field(r, i, 9);
+		ix[i] = (long)k;
+	}
+	*idx = ix;
+	return r;
+}
+
+/* Runs a common-shape query whose rows need nothing more. */
+static int cat_simple(struct pgd_dump *d, const char *sql, enum pgd_kind kind)
+{
+	long *idx = NULL;
+	PGresult *r = cat_load(d, sql, kind, &idx);
+	if (!r)
+		return dbk_errcode();
+	PQclear(r);
+	free(idx);
+	return 0;
+}
+
+static char *cat_acl(const char *acl, const char *owner, const char *kind, const char *init)
+{
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	pgd_acl_sql(&sb, acl, owner, kind, init);
+	return dbk_strbuf_detach(&sb);
+}
+
+/* ---- kinds --------------------------------------------------------------- */
+
+static int cat_schemas(struct pgd_dump *d)
+{
+	char *acl = cat_acl("n.nspacl", "n.nspowner", "'n'", INITPRIV("pg_namespace", "n.oid"));
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(&q,
+			"SELECT 'pg_namespace'::regclass::oid, n.oid, n.nspname, n.nspname, "
+			"'SCHEMA', quote_ident(n.nspname), " OWNER("n.nspowner") ", "
+			"CASE WHEN n.oid < 16384 THEN NULL ELSE "
+			"'CREATE SCHEMA ' || quote_ident(n.nspname) || ';' END, %s, 'SCHEMA' "
+			"FROM pg_namespace n WHERE " PGD_USER_NSP
+			" AND (n.oid >= 16384 OR n.nspname = 'public') AND " NOT_EXT("pg_namespace",
+										   "n.oid"),
+			acl);
+	int rc = cat_simple(d, q.buf, PGK_SCHEMA);
+	dbk_strbuf_release(&q);
+	free(acl);
+	return rc;
+}
+
+static int cat_extensions(struct pgd_dump *d)
+{
+	return cat_simple(
+		d,
+		"SELECT 'pg_extension'::regclass::oid, x.oid, n.nspname, x.extname, 'EXTENSION', "
+		"quote_ident(x.extname), NULL, format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA "
+		"%I;', x.extname, n.nspname), NULL, NULL FROM pg_extension x JOIN pg_namespace n ON "
+		"n.oid = x.extnamespace WHERE x.oid >= 16384",
+		PGK_EXTENSION);
+}
+
+/* Maps every extension member to its extension, so that an object using
+ * one (a column of type citext) is created after CREATE EXTENSION. */
+static int cat_extension_members(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(d, "SELECT classid, objid, refobjid FROM pg_depend WHERE deptype "
+				   "= 'e' AND refclassid = 'pg_extension'::regclass");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long x = pgd_find(d, 3079u, cat_oid(r, i, 2));
+		if (x >= 0 && pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1)) < 0)
+			cat_add_alias(d, cat_oid(r, i, 0), cat_oid(r, i, 1), (size_t)x);
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int cat_collations(struct pgd_dump *d)
+{
+	const char *loc = d->ver >= 170000   ? "c.colllocale"
+			  : d->ver >= 150000 ? "coalesce(c.colliculocale, c.collcollate)"
+					     : "c.collcollate";
+	const char *rules = d->ver >= 160000 ? "CASE WHEN c.collicurules IS NOT NULL THEN ', rules "
+					       "= ' || quote_literal(c.collicurules) END"
+					     : "NULL";
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_collation'::regclass::oid, c.oid, n.nspname, c.collname, 'COLLATION', "
+		QN("n.nspname", "c.collname") ", " OWNER("c.collowner") ", "
+		"'CREATE COLLATION ' || " QN("n.nspname", "c.collname") " || ' (provider = ' || "
+		"CASE c.collprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin' ELSE 'libc' END || "
+		"CASE WHEN c.collprovider = 'c' THEN ', lc_collate = ' || quote_literal(c.collcollate) "
+		"|| ', lc_ctype = ' || quote_literal(c.collctype) ELSE ', locale = ' || "
+		"quote_literal(%s) END || CASE WHEN NOT c.collisdeterministic THEN ', deterministic = "
+		"false' ELSE '' END || coalesce(%s, '') || ');', NULL, NULL "
+		"FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE " PGD_USER_NSP
+		" AND c.oid >= 16384 AND " NOT_EXT("pg_collation", "c.oid"),
+		loc, rules);
+	int rc = cat_simple(d, q.buf, PGK_COLLATION);
+	dbk_strbuf_release(&q);
+	return rc;
+}
+
+static int cat_types(struct pgd_dump *d)
+{
+	char *acl = cat_acl("t.typacl", "t.typowner", "'T'", INITPRIV("pg_type", "t.oid"));
+	const char *multi = d->ver >= 140000 ? "', multirange_type_name = ' || "
+					       "format_type(rg.rngmultitypid, NULL)"
+					     : "''";
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_type'::regclass::oid, t.oid, n.nspname, t.typname, "
+		"CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, " QN("n.nspname", "t.typname")
+		", " OWNER("t.typowner") ", CASE t.typtype "
+		/* enum */
+		"WHEN 'e' THEN 'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || ' AS ENUM (' || "
+		"coalesce((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) "
+		"FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ');' "
+		/* composite */
+		"WHEN 'c' THEN 'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || ' AS (' || "
+		"coalesce((SELECT string_agg(E'\\n    ' || quote_ident(a.attname) || ' ' || "
+		"format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> at.typcollation "
+		"THEN ' COLLATE ' || (SELECT " QN("cn.nspname", "co.collname") " FROM pg_collation co "
+		"JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) ELSE "
+		"'' END, ',' ORDER BY a.attnum) FROM pg_attribute a JOIN pg_type at ON at.oid = "
+		"a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), "
+		"'') || E'\\n);' "
+		/* domain */
+		"WHEN 'd' THEN 'CREATE DOMAIN ' || " QN("n.nspname", "t.typname") " || ' AS ' || "
+		"format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typcollation <> bt.typcollation "
+		"THEN ' COLLATE ' || (SELECT " QN("cn.nspname", "co.collname") " FROM pg_collation co "
+		"JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) ELSE "
+		"'' END || coalesce(' DEFAULT ' || pg_get_expr(t.typdefaultbin, 0), ' DEFAULT ' || "
+		"t.typdefault, '') || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END || ';' "
+		/* range */
+		"WHEN 'r' THEN 'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || ' AS RANGE "
+		"(subtype = ' || format_type(rg.rngsubtype, NULL) || %s || CASE WHEN NOT "
+		"opc.opcdefault THEN ', subtype_opclass = ' || " QN("opn.nspname", "opc.opcname")
+		" ELSE '' END || CASE WHEN rg.rngcollation <> 0 AND rg.rngcollation <> "
+		"st.typcollation THEN ', collation = ' || (SELECT " QN("cn.nspname", "co.collname")
+		" FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid "
+		"= rg.rngcollation) ELSE '' END || CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff "
+		"= ' || rg.rngsubdiff::regproc::text ELSE '' END || ');' END, "
+		"%s, 'TYPE', t.typtype, t.typarray, coalesce(rg.rngcanonical, 0), t.typrelid "
+		"FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+		"LEFT JOIN pg_type bt ON bt.oid = t.typbasetype "
+		"LEFT JOIN pg_range rg ON rg.rngtypid = t.oid "
+		"LEFT JOIN pg_type st ON st.oid = rg.rngsubtype "
+		"LEFT JOIN pg_opclass opc ON opc.oid = rg.rngsubopc "
+		"LEFT JOIN pg_namespace opn ON opn.oid = opc.opcnamespace "
+		"WHERE " PGD_USER_NSP " AND t.oid >= 16384 AND " NOT_EXT("pg_type", "t.oid") " AND "
+		"(t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class "
+		"WHERE oid = t.typrelid) = 'c') OR (t.typtype IN ('b', 'p') AND t.typelem = 0) OR "
+		"(t.typtype = 'b' AND t.typcategory <> 'A'))",
+		multi, acl);
+	long *idx = NULL;
+	PGresult *r = cat_load(d, q.buf, PGK_TYPE, &idx);
+	dbk_strbuf_release(&q);
+	free(acl);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (idx[i] < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[idx[i]];
+		char tt = PQgetvalue(r, i, 10)[0];
+		if (tt == 'b' || tt == 'p' || (tt == 'r' && cat_oid(r, i, 12) != 0)) {
+			struct dbk_strbuf s = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&s, "%s %s",
+					tt == 'r' ? "range type with a canonical function"
+					: tt == 'p' ? "shell type"
+						    : "base type",
+					o->ident);
+			dbk_strlist_add(&d->refused, s.buf);
+			dbk_strbuf_release(&s);
+			free(o->sql);
+			o->sql = NULL;
+			free(o->owner);
+			o->owner = NULL;
+			free(o->acl);
+			o->acl = NULL;
+			continue;
+		}
+		if (tt == 'c' && cat_oid(r, i, 13))
+			cat_add_alias(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 13), (size_t)idx[i]);
+	}
+	PQclear(r);
+	free(idx);
+	return 0;
+}
+
+/* Domain CHECK constraints: separate objects, so that a check calling a
+ * function that takes the domain does not make a cycle; NOT VALID ones go
+ * after the data. */
+static int cat_domain_checks(struct pgd_dump *d)
+{
+	long *idx = NULL;
+	PGresult *r = cat_load(
+		d,
+		"SELECT 'pg_constraint'::regclass::oid, co.oid, n.nspname, t.typname || '.' || "
+		"co.conname, 'CONSTRAINT', quote_ident(co.conname) || ' ON DOMAIN ' || "
+		QN("n.nspname", "t.typname") ", NULL, 'ALTER DOMAIN ' || " QN("n.nspname", "t.typname")
+		" || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid) "
+		"|| ';', NULL, NULL, co.convalidated FROM pg_constraint co JOIN pg_type t ON t.oid = "
+		"co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE co.contypid <> 0 AND "
+		"co.contype = 'c' AND " PGD_USER_NSP " AND t.oid >= 16384 AND " NOT_EXT("pg_type",
+											"t.oid"),
+		PGK_DOMAIN_CHECK, &idx);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (idx[i] >= 0 && !cat_bool(r, i, 10)) {
+			d->objs[idx[i]].section = PGD_POST;
+			d->objs[idx[i]].kind = PGK_CONSTRAINT;
+		}
+	}
+	PQclear(r);
+	free(idx);
+	return 0;
+}
+
+static int cat_functions(struct pgd_dump *d)
+{
+	char *acl = cat_acl("p.proacl", "p.proowner", "'f'", INITPRIV("pg_proc", "p.oid"));
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_proc'::regclass::oid, p.oid, n.nspname, p.proname || '(' || "
+		"pg_get_function_identity_arguments(p.oid) || ')', CASE p.prokind WHEN 'p' THEN "
+		"'PROCEDURE' ELSE 'FUNCTION' END, " QN("n.nspname", "p.proname") " || '(' || "
+		"pg_get_function_identity_arguments(p.oid) || ')', " OWNER("p.proowner") ", "
+		"pg_get_functiondef(p.oid) || ';', %s, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE "
+		"'FUNCTION' END FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "
+		PGD_USER_NSP " AND p.prokind <> 'a' AND p.oid >= 16384 AND " NOT_EXT("pg_proc", "p.oid"),
+		acl);
+	int rc = cat_simple(d, q.buf, PGK_FUNCTION);
+	dbk_strbuf_release(&q);
+	free(acl);
+	return rc;
+}
+
+static int cat_aggregates(struct pgd_dump *d)
+{
+	char *acl = cat_acl("p.proacl", "p.proowner", "'f'", INITPRIV("pg_proc", "p.oid"));
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_proc'::regclass::oid, p.oid, n.nspname, p.proname || '(' || "
+		"pg_get_function_identity_arguments(p.oid) || ')', 'AGGREGATE', "
+		QN("n.nspname", "p.proname") " || '(' || CASE WHEN p.pronargs = 0 THEN '*' ELSE "
+		"pg_get_function_identity_arguments(p.oid) END || ')', " OWNER("p.proowner") ", "
+		"'CREATE AGGREGATE ' || " QN("n.nspname", "p.proname") " || '(' || CASE WHEN "
+		"p.pronargs = 0 THEN '*' ELSE pg_get_function_identity_arguments(p.oid) END || ') (' "
+		"|| concat_ws(', ', 'SFUNC = ' || a.aggtransfn::regproc::text, 'STYPE = ' || "
+		"format_type(a.aggtranstype, NULL), CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || "
+		"a.aggtransspace END, CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC = ' || "
+		"a.aggfinalfn::regproc::text END, CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END, "
+		"CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC_MODIFY = ' || CASE a.aggfinalmodify WHEN "
+		"'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END, "
+		"CASE WHEN a.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || a.aggcombinefn::regproc::text "
+		"END, CASE WHEN a.aggserialfn <> 0 THEN 'SERIALFUNC = ' || a.aggserialfn::regproc::text "
+		"END, CASE WHEN a.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || "
+		"a.aggdeserialfn::regproc::text END, 'INITCOND = ' || quote_literal(a.agginitval), "
+		"CASE WHEN a.aggmtransfn <> 0 THEN 'MSFUNC = ' || a.aggmtransfn::regproc::text || ', "
+		"MINVFUNC = ' || a.aggminvtransfn::regproc::text || ', MSTYPE = ' || "
+		"format_type(a.aggmtranstype, NULL) END, CASE WHEN a.aggmtransspace <> 0 THEN 'MSSPACE "
+		"= ' || a.aggmtransspace END, CASE WHEN a.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || "
+		"a.aggmfinalfn::regproc::text END, CASE WHEN a.aggmfinalextra THEN 'MFINALFUNC_EXTRA' "
+		"END, CASE WHEN a.aggmfinalfn <> 0 THEN 'MFINALFUNC_MODIFY = ' || CASE "
+		"a.aggmfinalmodify WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE' ELSE "
+		"'READ_WRITE' END END, 'MINITCOND = ' || quote_literal(a.aggminitval), CASE WHEN "
+		"a.aggsortop <> 0 THEN 'SORTOP = OPERATOR(' || (SELECT quote_ident(son.nspname) || '.' "
+		"|| so.oprname FROM pg_operator so JOIN pg_namespace son ON son.oid = so.oprnamespace "
+		"WHERE so.oid = a.aggsortop) || ')' END, CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' "
+		"END, CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = "
+		"RESTRICTED' END) || ');', %s, 'FUNCTION' FROM pg_proc p JOIN pg_aggregate a ON "
+		"a.aggfnoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " PGD_USER_NSP
+		" AND p.oid >= 16384 AND " NOT_EXT("pg_proc", "p.oid"),
+		acl);
+	int rc = cat_simple(d, q.buf, PGK_AGGREGATE);
+	dbk_strbuf_release(&q);
+	free(acl);
+	return rc;
+}
+
+static int cat_operators(struct pgd_dump *d)
+{
+	return cat_simple(
+		d,
+		"SELECT 'pg_operator'::regclass::oid, o.oid, n.nspname, o.oprname, 'OPERATOR', "
+		"quote_ident(n.nspname) || '.' || o.oprname || ' (' || coalesce(format_type(NULLIF("
+		"o.oprleft, 0), NULL), 'NONE') || ', ' || coalesce(format_type(NULLIF(o.oprright, 0), "
+		"NULL), 'NONE') || ')', " OWNER("o.oprowner") ", 'CREATE OPERATOR ' || "
+		"quote_ident(n.nspname) || '.' || o.oprname || ' (' || concat_ws(', ', 'FUNCTION = ' || "
+		"o.oprcode::regproc::text, CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || "
+		"format_type(o.oprleft, NULL) END, CASE WHEN o.oprright <> 0 THEN 'RIGHTARG = ' || "
+		"format_type(o.oprright, NULL) END, (SELECT 'COMMUTATOR = OPERATOR(' || "
+		"quote_ident(cn.nspname) || '.' || co.oprname || ')' FROM pg_operator co JOIN "
+		"pg_namespace cn ON cn.oid = co.oprnamespace WHERE co.oid = o.oprcom), (SELECT 'NEGATOR "
+		"= OPERATOR(' || quote_ident(cn.nspname) || '.' || co.oprname || ')' FROM pg_operator "
+		"co JOIN pg_namespace cn ON cn.oid = co.oprnamespace WHERE co.oid = o.oprnegate), CASE "
+		"WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || o.oprrest::regproc::text END, CASE WHEN "
+		"o.oprjoin <> 0 THEN 'JOIN = ' || o.oprjoin::regproc::text END, CASE WHEN o.oprcanhash "
+		"THEN 'HASHES' END, CASE WHEN o.oprcanmerge THEN 'MERGES' END) || ');', NULL, NULL "
+		"FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE " PGD_USER_NSP
+		" AND o.oid >= 16384 AND o.oprcode <> 0 AND " NOT_EXT("pg_operator", "o.oid"),
+		PGK_OPERATOR);
+}
+
+static int cat_casts(struct pgd_dump *d)
+{
+	return cat_simple(
+		d,
+		"SELECT 'pg_cast'::regclass::oid, c.oid, '', format_type(c.castsource, NULL) || ' AS "
+		"' || format_type(c.casttarget, NULL), 'CAST', '(' || format_type(c.castsource, NULL) "
+		"|| ' AS ' || format_type(c.casttarget, NULL) || ')', NULL, 'CREATE CAST (' || "
+		"format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ') ' "
+		"|| CASE c.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || c.castfunc::regprocedure::text "
+		"WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END || CASE c.castcontext WHEN 'a' "
+		"THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END || ';', NULL, NULL "
+		"FROM pg_cast c WHERE c.oid >= 16384 AND " NOT_EXT("pg_cast", "c.oid"),
+		PGK_CAST);
+}
+
+static int cat_text_search(struct pgd_dump *d)
+{
+	int rc = cat_simple(
+		d,
+		"SELECT 'pg_ts_dict'::regclass::oid, t.oid, n.nspname, t.dictname, 'TEXT SEARCH "
+		"DICTIONARY', " QN("n.nspname", "t.dictname") ", " OWNER("t.dictowner") ", 'CREATE "
+		"TEXT SEARCH DICTIONARY ' || " QN("n.nspname", "t.dictname") " || ' (TEMPLATE = ' || "
+		"(SELECT " QN("tn.nspname", "tt.tmplname") " FROM pg_ts_template tt JOIN pg_namespace "
+		"tn ON tn.oid = tt.tmplnamespace WHERE tt.oid = t.dicttemplate) || coalesce(', ' || "
+		"t.dictinitoption, '') || ');', NULL, NULL FROM pg_ts_dict t JOIN pg_namespace n ON "
+		"n.oid = t.dictnamespace WHERE " PGD_USER_NSP " AND t.oid >= 16384 AND "
+		NOT_EXT("pg_ts_dict", "t.oid"),
+		PGK_TSDICT);
+	if (rc == 0)
+		rc = cat_simple(
+			d,
+			"SELECT 'pg_ts_config'::regclass::oid, c.oid, n.nspname, c.cfgname, 'TEXT "
+			"SEARCH CONFIGURATION', " QN("n.nspname", "c.cfgname") ", " OWNER("c.cfgowner")
+			", 'CREATE TEXT SEARCH CONFIGURATION ' || " QN("n.nspname", "c.cfgname") " || ' "
+			"(PARSER = ' || (SELECT " QN("pn.nspname", "p.prsname") " FROM pg_ts_parser p "
+			"JOIN pg_namespace pn ON pn.oid = p.prsnamespace WHERE p.oid = c.cfgparser) || "
+			"');' || coalesce((SELECT string_agg(E'\\nALTER TEXT SEARCH CONFIGURATION ' || "
+			QN("n.nspname", "c.cfgname") " || ' ADD MAPPING FOR ' || tt.alias || ' WITH ' || "
+			"m.dicts || ';', '' ORDER BY m.maptokentype) FROM (SELECT maptokentype, "
+			"string_agg(mapdict::regdictionary::text, ', ' ORDER BY mapseqno) AS dicts FROM "
+			"pg_ts_config_map WHERE mapcfg = c.oid GROUP BY maptokentype) m JOIN "
+			"ts_token_type(c.cfgparser) tt ON tt.tokid = m.maptokentype), ''), NULL, NULL "
+			"FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE "
+			PGD_USER_NSP " AND c.oid >= 16384 AND " NOT_EXT("pg_ts_config", "c.oid"),
+			PGK_TSCONFIG);
+	return rc;
+}
+
+static int cat_foreign(struct pgd_dump *d)
+{
+	char *acl = cat_acl("f.fdwacl", "f.fdwowner", "'F'", INITPRIV("pg_foreign_data_wrapper",
+								      "f.oid"));
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_foreign_data_wrapper'::regclass::oid, f.oid, '', f.fdwname, 'FOREIGN DATA "
+		"WRAPPER', quote_ident(f.fdwname), " OWNER("f.fdwowner") ", 'CREATE FOREIGN DATA "
+		"WRAPPER ' || quote_ident(f.fdwname) || CASE WHEN f.fdwhandler <> 0 THEN ' HANDLER ' || "
+		"f.fdwhandler::regproc::text ELSE '' END || CASE WHEN f.fdwvalidator <> 0 THEN ' "
+		"VALIDATOR ' || f.fdwvalidator::regproc::text ELSE '' END || coalesce(' OPTIONS (' || "
+		FOPTS("f.fdwoptions") " || ')', '') || ';', %s, 'FOREIGN DATA WRAPPER' FROM "
+		"pg_foreign_data_wrapper f WHERE f.oid >= 16384 AND " NOT_EXT("pg_foreign_data_wrapper",
+									       "f.oid"),
+		acl);
+	int rc = cat_simple(d, q.buf, PGK_FDW);
+	free(acl);
+	dbk_strbuf_reset(&q);
+	acl = cat_acl("s.srvacl", "s.srvowner", "'S'", INITPRIV("pg_foreign_server", "s.oid"));
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_foreign_server'::regclass::oid, s.oid, '', s.srvname, 'SERVER', "
+		"quote_ident(s.srvname), " OWNER("s.srvowner") ", 'CREATE SERVER ' || "
+		"quote_ident(s.srvname) || coalesce(' TYPE ' || quote_literal(s.srvtype), '') || "
+		"coalesce(' VERSION ' || quote_literal(s.srvversion), '') || ' FOREIGN DATA WRAPPER ' "
+		"|| quote_ident(f.fdwname) || coalesce(' OPTIONS (' || " FOPTS("s.srvoptions") " || "
+		"')', '') || ';', %s, 'FOREIGN SERVER' FROM pg_foreign_server s JOIN "
+		"pg_foreign_data_wrapper f ON f.oid = s.srvfdw WHERE s.oid >= 16384 AND "
+		NOT_EXT("pg_foreign_server", "s.oid"),
+		acl);
+	if (rc == 0)
+		rc = cat_simple(d, q.buf, PGK_SERVER);
+	free(acl);
+	dbk_strbuf_release(&q);
+	if (rc == 0)
+		rc = cat_simple(
+			d,
+			"SELECT 'pg_user_mapping'::regclass::oid, u.umid, '', u.srvname || ' ' || "
+			"u.usename, NULL, NULL, NULL, 'CREATE USER MAPPING FOR ' || CASE WHEN u.umuser "
+			"= 0 THEN 'PUBLIC' ELSE quote_ident(u.usename) END || ' SERVER ' || "
+			"quote_ident(u.srvname) || coalesce(' OPTIONS (' || " FOPTS("u.umoptions") " || "
+			"')', '') || ';', NULL, NULL FROM pg_user_mappings u WHERE u.srvid >= 16384",
+			PGK_USER_MAPPING);
+	return rc;
+}
+
+static int cat_sequences(struct pgd_dump *d)
+{
+	char *acl = cat_acl("c.relacl", "c.relowner", "'s'", INITPRIV("pg_class", "c.oid"));
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_class'::regclass::oid, c.oid, n.nspname, c.relname, 'SEQUENCE', "
+		QN("n.nspname", "c.relname") ", CASE WHEN dep.deptype = 'i' THEN NULL ELSE "
+		OWNER("c.relowner") " END, CASE WHEN dep.deptype = 'i' THEN NULL ELSE 'CREATE ' || "
+		"CASE WHEN c.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END || 'SEQUENCE ' || "
+		QN("n.nspname", "c.relname") " || E'\\n    AS ' || format_type(s.seqtypid, NULL) || "
+		"E'\\n    START WITH ' || s.seqstart || E'\\n    INCREMENT BY ' || s.seqincrement || "
+		"E'\\n    MINVALUE ' || s.seqmin || E'\\n    MAXVALUE ' || s.seqmax || E'\\n    CACHE "
+		"' || s.seqcache || CASE WHEN s.seqcycle THEN E'\\n    CYCLE' ELSE '' END || ';' END, "
+		"%s, 'SEQUENCE', dep.deptype, dep.refobjid, (SELECT quote_ident(attname) FROM "
+		"pg_attribute WHERE attrelid = dep.refobjid AND attnum = dep.refobjsubid), (SELECT "
+		QN("tn.nspname", "tc.relname") " FROM pg_class tc JOIN pg_namespace tn ON tn.oid = "
+		"tc.relnamespace WHERE tc.oid = dep.refobjid) FROM pg_class c JOIN pg_sequence s ON "
+		"s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_depend "
+		"dep ON dep.classid = 'pg_class'::regclass AND dep.objid = c.oid AND dep.refclassid = "
+		"'pg_class'::regclass AND dep.refobjsubid > 0 AND dep.deptype IN ('a', 'i') WHERE "
+		"c.relkind = 'S' AND " PGD_USER_NSP " AND " NOT_EXT("pg_class", "c.oid"),
+		acl);
+	long *idx = NULL;
+	PGresult *r = cat_load(d, q.buf, PGK_SEQUENCE, &idx);
+	dbk_strbuf_release(&q);
+	free(acl);
+	if (!r)
+		return dbk_errcode();
+	/* OWNED BY and identity links need the tables: kept for later */
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (idx[i] < 0 || PQgetisnull(r, i, 10))
+			continue;
+		struct pgd_obj *o = &d->objs[idx[i]];
+		char dt = PQgetvalue(r, i, 10)[0];
+		uint32_t tab = cat_oid(r, i, 11);
+		/* resolved in cat_link_sequences once tables exist */
+		o->seq_dep = dt;
+		o->seq_table = tab;
+		if (dt == 'a' && !PQgetisnull(r, i, 12) && !PQgetisnull(r, i, 13)) {
+			struct dbk_strbuf s = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&s, "ALTER SEQUENCE %s OWNED BY %s.%s;", o->ident,
+					PQgetvalue(r, i, 13), PQgetvalue(r, i, 12));
+			o->seq_owned = dbk_strbuf_detach(&s);
+		}
+	}
+	PQclear(r);
+	free(idx);
+	return 0;
+}
+
+/* Moves identity sequences under their table and adds OWNED BY objects. */
+static void cat_link_sequences(struct pgd_dump *d)
+{
+	size_t n = d->nobjs;
+	for (size_t i = 0; i < n; i++) {
+		struct pgd_obj *o = &d->objs[i];
+		if (o->kind != PGK_SEQUENCE || !o->seq_dep)
+			continue;
+		long t = pgd_find(d, PGD_CLASS_PG_CLASS, o->seq_table);
+		char dt = o->seq_dep;
+		char *owned = o->seq_owned;
+		o->seq_owned = NULL;
+		if (t < 0 || d->objs[t].kind != PGK_TABLE) {
+			if (dt == 'i') {
+				/* its table is left out: so is the sequence */
+				o->alias = -1;
+				free(o->acl);
+				o->acl = NULL;
+			}
+			free(owned);
+			continue;
+		}
+		if (dt == 'i') {
+			o->alias = t;
+			o->kind = PGK_ALIAS;
+		} else if (owned) {
+			size_t k = pgd_add_obj(d, 0, 0, PGK_SEQ_OWNED, d->objs[i].nsp,
+					       d->objs[i].name);
+			d->objs[k].sql = owned;
+			pgd_add_dep(&d->objs[k], i);
+			pgd_add_dep(&d->objs[k], (size_t)t);
+			owned = NULL;
+		}
+		free(owned);
+	}
+}
+
+/* ---- tables, views, matviews --------------------------------------------- */
+
+struct cat_rel {
+	size_t obj;
+	uint32_t oid;
+	char relkind;
+	int is_partition;
+	char *sql; /* being built */
+};
+
+static int cat_relations(struct pgd_dump *d);
+
+static void cat_column_alters(struct dbk_strbuf *post, const char *qname, const char *col,
+			      const PGresult *r, int i)
+{
+	/* 10 stattarget, 11 storage, 12 compression, 13 options */
+	if (!PQgetisnull(r, i, 10))
+		dbk_strbuf_addf(post, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STATISTICS %s;\n",
+				qname, col, PQgetvalue(r, i, 10));
+	if (!PQgetisnull(r, i, 11))
+		dbk_strbuf_addf(post, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STORAGE %s;\n", qname,
+				col, PQgetvalue(r, i, 11));
+	if (!PQgetisnull(r, i, 12))
+		dbk_strbuf_addf(post, "ALTER TABLE ONLY %s ALTER COLUMN %s SET COMPRESSION %s;\n",
+				qname, col, PQgetvalue(r, i, 12));
+	if (!PQgetisnull(r, i, 13))
+		dbk_strbuf_addf(post, "ALTER TABLE ONLY %s ALTER COLUMN %s SET (%s);\n", qname, col,
+				PQgetvalue(r, i, 13));
+}
+
+static int cat_relations(struct pgd_dump *d)
+{
+	char *acl = cat_acl("c.relacl", "c.relowner", "'r'", INITPRIV("pg_class", "c.oid"));
+	const char *am = "CASE WHEN c.relkind IN ('r', 'm') AND c.relam <> 0 THEN (SELECT amname "
+			 "FROM pg_am WHERE oid = c.relam) END";
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_class'::regclass::oid, c.oid, n.nspname, c.relname, CASE c.relkind WHEN "
+		"'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE "
+		"'TABLE' END, " QN("n.nspname", "c.relname") ", " OWNER("c.relowner") ", NULL, %s, "
+		"'TABLE', "
+		/* 10 */ "c.relkind, c.relpersistence, "
+		/* 12 */ "array_to_string(ARRAY(SELECT o FROM unnest(c.reloptions) o WHERE o !~ "
+		"'^check_option=') || ARRAY(SELECT 'toast.' || o FROM pg_class tc, unnest(tc.reloptions) "
+		"o WHERE tc.oid = c.reltoastrelid), ', '), "
+		/* 13 */ "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
+		/* 14 */ "CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END, "
+		/* 15 */ "CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END, "
+		/* 16 */ "(SELECT string_agg(" QN("pn.nspname", "pc.relname") ", ', ' ORDER BY "
+		"i.inhseqno) FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN "
+		"pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid), "
+		/* 17 */ "(SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid AND "
+		"c.relispartition), "
+		/* 18 */ "%s, "
+		/* 19 */ "c.relreplident, "
+		/* 20 */ "c.relrowsecurity, c.relforcerowsecurity, "
+		/* 22 */ "(SELECT quote_ident(s.srvname) FROM pg_foreign_table ft JOIN "
+		"pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid), "
+		/* 23 */ "(SELECT " FOPTS("ft.ftoptions") " FROM pg_foreign_table ft WHERE ft.ftrelid = "
+		"c.oid), "
+		/* 24 */ "c.relispartition, c.relispopulated, "
+		/* 26 */ "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
+		/* 27 */ "(SELECT substr(o, 14) FROM unnest(c.reloptions) o WHERE o ~ "
+		"'^check_option='), "
+		/* 28 */ "(SELECT r.oid FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = "
+		"'_RETURN') "
+		"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
+		"('r', 'p', 'f', 'v', 'm') AND " PGD_USER_NSP " AND " NOT_EXT("pg_class", "c.oid")
+		" ORDER BY c.oid",
+		acl, am);
+	long *idx = NULL;
+	PGresult *r = cat_load(d, q.buf, PGK_TABLE, &idx);
+	free(acl);
+	if (!r) {
+		dbk_strbuf_release(&q);
+		return dbk_errcode();
+	}
+	int n = PQntuples(r);
+	struct dbk_strbuf *head = calloc(n ? n : 1, sizeof *head);
+	struct dbk_strbuf *cols = calloc(n ? n : 1, sizeof *cols);
+	struct dbk_strbuf *post = calloc(n ? n : 1, sizeof *post);
+	struct dbk_strbuf *copy = calloc(n ? n : 1, sizeof *copy);
+	if (!head || !cols || !post || !copy) {
+		fputs("dbkeep: out of memory\n", stderr);
+		abort();
+	}
+	for (int i = 0; i < n; i++) {
+		dbk_strbuf_init(&head[i]);
+		dbk_strbuf_init(&cols[i]);
+		dbk_strbuf_init(&post[i]);
+		dbk_strbuf_init(&copy[i]);
+	}
+
+	/* views and matviews are complete here */
+	for (int i = 0; i < n; i++) {
+		if (idx[i] < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[idx[i]];
+		char kind = PQgetvalue(r, i, 10)[0];
+		o->relkind = kind;
+		if (kind != 'v' && kind != 'm')
+			continue;
+		const char *opts = PQgetvalue(r, i, 12);
+		const char *def = PQgetvalue(r, i, 26);
+		size_t dl = strlen(def);
+		while (dl > 0 && (def[dl - 1] == ';' || def[dl - 1] == '\n' || def[dl - 1] == ' '))
+			dl--;
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		if (kind == 'v') {
+			o->kind = PGK_VIEW;
+			dbk_strbuf_addf(&s, "CREATE VIEW %s", o->ident);
+		} else {
+			o->kind = PGK_MATVIEW;
+			o->populated = cat_bool(r, i, 25);
+			dbk_strbuf_addf(&s, "CREATE MATERIALIZED VIEW %s", o->ident);
+			if (!PQgetisnull(r, i, 18) && strcmp(PQgetvalue(r, i, 18), "heap") != 0)
+				dbk_strbuf_addf(&s, " USING %s", PQgetvalue(r, i, 18));
+		}
+		if (*opts)
+			dbk_strbuf_addf(&s, " WITH (%s)", opts);
+		dbk_strbuf_addf(&s, " AS\n%.*s", (int)dl, def);
+		if (!PQgetisnull(r, i, 27))
+			dbk_strbuf_addf(&s, "\n  WITH %s CHECK OPTION",
+					strcmp(PQgetvalue(r, i, 27), "local") == 0 ? "LOCAL"
+										   : "CASCADED");
+		if (kind == 'm')
+			dbk_strbuf_addstr(&s, "\n  WITH NO DATA");
+		dbk_strbuf_addstr(&s, ";\n");
+		o->sql = dbk_strbuf_detach(&s);
+		if (!PQgetisnull(r, i, 28))
+			cat_add_alias(d, PGD_CLASS_PG_REWRITE, cat_oid(r, i, 28), (size_t)idx[i]);
+	}
+
+	/* columns of tables and foreign tables */
+	dbk_strbuf_reset(&q);
+	dbk_strbuf_addf(
+		&q,
+		"SELECT a.attrelid, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
+		/* 3 */ "a.attnotnull, a.attislocal, a.attgenerated, a.attidentity, "
+		/* 7 */ "CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN (SELECT "
+		QN("cn.nspname", "co.collname") " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = "
+		"co.collnamespace WHERE co.oid = a.attcollation) END, "
+		/* 8 */ "pg_get_expr(ad.adbin, ad.adrelid), "
+		/* 9 */ "CASE WHEN a.attidentity <> '' THEN (SELECT 'SEQUENCE NAME ' || "
+		QN("sn.nspname", "sc.relname") " || ' START WITH ' || s.seqstart || ' INCREMENT BY ' "
+		"|| s.seqincrement || ' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax || ' CACHE "
+		"' || s.seqcache || CASE WHEN s.seqcycle THEN ' CYCLE' ELSE '' END FROM pg_depend dp "
+		"JOIN pg_class sc ON sc.oid = dp.objid JOIN pg_namespace sn ON sn.oid = "
+		"sc.relnamespace JOIN pg_sequence s ON s.seqrelid = sc.oid WHERE dp.classid = "
+		"'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass AND dp.refobjid = "
+		"a.attrelid AND dp.refobjsubid = a.attnum AND dp.deptype = 'i' AND sc.relkind = 'S' "
+		"LIMIT 1) END, "
+		/* 10 */ "CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END, "
+		/* 11 */ "CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN "
+		"'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END, "
+		/* 12 */ "%s, "
+		/* 13 */ "array_to_string(a.attoptions, ', '), "
+		/* 14 */ FOPTS("a.attfdwoptions") ", "
+		/* 15 */ "ad.oid "
+		"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
+		"n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad "
+		"ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'f', "
+		"'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND " PGD_USER_NSP
+		" ORDER BY c.oid, a.attnum",
+		d->ver >= 140000 ? "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END"
+				 : "NULL");
+	PGresult *cr = pgd_query(d, q.buf);
+	if (!cr)
+		goto fail;
+	int ri = 0; /* rows of r and cr are both ordered by oid */
+	for (int j = 0; j < PQntuples(cr); j++) {
+		uint32_t rel = cat_oid(cr, j, 0);
+		while (ri < n && cat_oid(r, ri, 1) < rel)
+			ri++;
+		if (ri >= n || cat_oid(r, ri, 1) != rel || idx[ri] < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[idx[ri]];
+		char kind = o->relkind;
+		const char *col = PQgetvalue(cr, j, 1);
+		char gen = PQgetvalue(cr, j, 5)[0];
+		char ident = PQgetvalue(cr, j, 6)[0];
+		int local = cat_bool(cr, j, 4);
+		int is_part = cat_bool(r, ri, 24);
+		int typed = !PQgetisnull(r, ri, 15);
+		int printed = !typed && (local || is_part);
+		if (kind == 'v' || kind == 'm') {
+			/* views: only column defaults (below) */
+		} else if (printed) {
+			dbk_strbuf_addf(&cols[ri], "%s\n    %s %s", cols[ri].len ? "," : "", col,
+					PQgetvalue(cr, j, 2));
+			if (kind == 'f' && !PQgetisnull(cr, j, 14))
+				dbk_strbuf_addf(&cols[ri], " OPTIONS (%s)", PQgetvalue(cr, j, 14));
+			if (!PQgetisnull(cr, j, 7))
+				dbk_strbuf_addf(&cols[ri], " COLLATE %s", PQgetvalue(cr, j, 7));
+			if (gen == 's' && !PQgetisnull(cr, j, 8))
+				dbk_strbuf_addf(&cols[ri], " GENERATED ALWAYS AS (%s) STORED",
+						PQgetvalue(cr, j, 8));
+			if (ident && !PQgetisnull(cr, j, 9))
+				dbk_strbuf_addf(&cols[ri], " GENERATED %s AS IDENTITY (%s)",
+						ident == 'a' ? "ALWAYS" : "BY DEFAULT",
+						PQgetvalue(cr, j, 9));
+			if (cat_bool(cr, j, 3))
+				dbk_strbuf_addstr(&cols[ri], " NOT NULL");
+		} else if (cat_bool(cr, j, 3)) {
+			dbk_strbuf_addf(&post[ri], "ALTER TABLE ONLY %s ALTER COLUMN %s SET NOT NULL;\n",
+					o->ident, col);
+		}
+		if (kind != 'v' && kind != 'm')
+			cat_column_alters(&post[ri], o->ident, col, cr, j);
+		if (kind == 'r' && gen == '\0')
+			dbk_strbuf_addf(&copy[ri], "%s%s", copy[ri].len ? ", " : "", col);
+		if (!PQgetisnull(cr, j, 15)) {
+			uint32_t adoid = cat_oid(cr, j, 15);
+			if (gen) {
+				cat_add_alias(d, PGD_CLASS_PG_ATTRDEF, adoid, (size_t)idx[ri]);
+			} else if (kind != 'm') {
+				size_t k = pgd_add_obj(d, PGD_CLASS_PG_ATTRDEF, adoid, PGK_DEFAULT,
+						       o->nsp, o->name);
+				struct dbk_strbuf s = DBK_STRBUF_INIT;
+				dbk_strbuf_addf(&s, "ALTER %s %s%s ALTER COLUMN %s SET DEFAULT %s;",
+						kind == 'v' ? "VIEW" : kind == 'f' ? "FOREIGN TABLE" : "TABLE",
+						kind == 'v' ? "" : "ONLY ", d->objs[idx[ri]].ident, col,
+						PQgetvalue(cr, j, 8));
+				d->objs[k].sql = dbk_strbuf_detach(&s);
+				pgd_add_dep(&d->objs[k], (size_t)idx[ri]);
+			}
+		}
+	}
+	PQclear(cr);
+
+	/* CHECK constraints written inside CREATE TABLE */
+	dbk_strbuf_reset(&q);
+	dbk_strbuf_addstr(
+		&q, "SELECT co.conrelid, co.oid, quote_ident(co.conname), pg_get_constraintdef(co.oid), "
+		    "co.conislocal, co.convalidated FROM pg_constraint co JOIN pg_class c ON c.oid = "
+		    "co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE co.contype = 'c' "
+		    "AND c.relkind IN ('r', 'p', 'f') AND " PGD_USER_NSP
+		    " ORDER BY co.conrelid, co.conname");
+	cr = pgd_query(d, q.buf);
+	if (!cr)
+		goto fail;
+	ri = 0;
+	for (int j = 0; j < PQntuples(cr); j++) {
+		uint32_t rel = cat_oid(cr, j, 0);
+		while (ri < n && cat_oid(r, ri, 1) < rel)
+			ri++;
+		if (ri >= n || cat_oid(r, ri, 1) != rel || idx[ri] < 0)
+			continue;
+		int is_part = cat_bool(r, ri, 24);
+		int local = cat_bool(cr, j, 4);
+		if (!cat_bool(cr, j, 5)) {
+			/* NOT VALID: after the data, only where defined */
+			if (!local)
+				continue;
+			struct pgd_obj *t = &d->objs[idx[ri]];
+			size_t k = pgd_add_obj(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(cr, j, 1),
+					       PGK_CONSTRAINT, t->nsp, PQgetvalue(cr, j, 2));
+			struct dbk_strbuf s = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&s, "ALTER %s %s ADD CONSTRAINT %s %s;",
+					t->relkind == 'f' ? "FOREIGN TABLE" : "TABLE",
+					d->objs[idx[ri]].ident, PQgetvalue(cr, j, 2),
+					PQgetvalue(cr, j, 3));
+			d->objs[k].sql = dbk_strbuf_detach(&s);
+			dbk_strbuf_reset(&s);
+			dbk_strbuf_addf(&s, "%s ON %s", PQgetvalue(cr, j, 2),
+					d->objs[idx[ri]].ident);
+			d->objs[k].objtype = strdup("CONSTRAINT");
+			d->objs[k].ident = dbk_strbuf_detach(&s);
+			continue;
+		}
+		if (local || is_part)
+			dbk_strbuf_addf(&cols[ri], "%s\n    CONSTRAINT %s %s", cols[ri].len ? "," : "",
+					PQgetvalue(cr, j, 2), PQgetvalue(cr, j, 3));
+		size_t k = cat_add_alias(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(cr, j, 1),
+					 (size_t)idx[ri]);
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&s, "%s ON %s", PQgetvalue(cr, j, 2), d->objs[idx[ri]].ident);
+		d->objs[k].objtype = strdup("CONSTRAINT");
+		d->objs[k].ident = dbk_strbuf_detach(&s);
+	}
+	PQclear(cr);
+
+	/* assemble CREATE TABLE */
+	for (int i = 0; i < n; i++) {
+		if (idx[i] < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[idx[i]];
+		char kind = o->relkind;
+		if (kind == 'v' || kind == 'm')
+			continue;
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		int is_part = cat_bool(r, i, 24);
+		const char *opts = PQgetvalue(r, i, 12);
+		dbk_strbuf_addf(&s, "CREATE %s%s %s",
+				PQgetvalue(r, i, 11)[0] == 'u' ? "UNLOGGED " : "",
+				kind == 'f' ? "FOREIGN TABLE" : "TABLE", o->ident);
+		if (!PQgetisnull(r, i, 15)) {
+			dbk_strbuf_addf(&s, " OF %s", PQgetvalue(r, i, 15));
+			if (cols[i].len)
+				dbk_strbuf_addf(&s, " (%s\n)", cols[i].buf);
+		} else {
+			dbk_strbuf_addf(&s, " (%s\n)", cols[i].buf);
+		}
+		if (!is_part && !PQgetisnull(r, i, 16))
+			dbk_strbuf_addf(&s, "\nINHERITS (%s)", PQgetvalue(r, i, 16));
+		if (!PQgetisnull(r, i, 13))
+			dbk_strbuf_addf(&s, "\nPARTITION BY %s", PQgetvalue(r, i, 13));
+		if (kind == 'f')
+			dbk_strbuf_addf(&s, "\nSERVER %s", PQgetvalue(r, i, 22));
+		if (kind == 'f' && !PQgetisnull(r, i, 23))
+			dbk_strbuf_addf(&s, "\nOPTIONS (%s)", PQgetvalue(r, i, 23));
+		if (!PQgetisnull(r, i, 18) && strcmp(PQgetvalue(r, i, 18), "heap") != 0)
+			dbk_strbuf_addf(&s, "\nUSING %s", PQgetvalue(r, i, 18));
+		if (*opts)
+			dbk_strbuf_addf(&s, "\nWITH (%s)", opts);
+		dbk_strbuf_addstr(&s, ";\n");
+		dbk_strbuf_add(&s, post[i].buf, post[i].len);
+		char rid = PQgetvalue(r, i, 19)[0];
+		if (rid == 'f' || rid == 'n')
+			dbk_strbuf_addf(&s, "ALTER TABLE ONLY %s REPLICA IDENTITY %s;\n", o->ident,
+					rid == 'f' ? "FULL" : "NOTHING");
+		o->sql = dbk_strbuf_detach(&s);
+		if (kind == 'r') {
+			o->has_data = 1;
+			o->copy_cols = dbk_strbuf_detach(&copy[i]);
+		}
+		if (is_part && !PQgetisnull(r, i, 17)) {
+			long p = pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 17));
+			if (p >= 0) {
+				size_t k = pgd_add_obj(d, 0, 0, PGK_ATTACH, d->objs[idx[i]].nsp,
+						       d->objs[idx[i]].name);
+				struct dbk_strbuf a = DBK_STRBUF_INIT;
+				dbk_strbuf_addf(&a, "ALTER TABLE ONLY %s ATTACH PARTITION %s %s;",
+						d->objs[p].ident, d->objs[idx[i]].ident,
+						PQgetvalue(r, i, 14));
+				d->objs[k].sql = dbk_strbuf_detach(&a);
+				pgd_add_dep(&d->objs[k], (size_t)p);
+				pgd_add_dep(&d->objs[k], (size_t)idx[i]);
+			}
+		}
+		if (cat_bool(r, i, 20) || cat_bool(r, i, 21)) {
+			size_t k = pgd_add_obj(d, 0, 0, PGK_TABLE_POST, d->objs[idx[i]].nsp,
+					       d->objs[idx[i]].name);
+			struct dbk_strbuf a = DBK_STRBUF_INIT;
+			if (cat_bool(r, i, 20))
+				dbk_strbuf_addf(&a, "ALTER TABLE ONLY %s ENABLE ROW LEVEL SECURITY;\n",
+						d->objs[idx[i]].ident);
+			if (cat_bool(r, i, 21))
+				dbk_strbuf_addf(&a, "ALTER TABLE ONLY %s FORCE ROW LEVEL SECURITY;\n",
+						d->objs[idx[i]].ident);
+			d->objs[k].sql = dbk_strbuf_detach(&a);
+		}
+	}
+
+	/* a parent's column defaults wait for its children, which would
+	 * otherwise copy them at CREATE TABLE ... INHERITS */
+	dbk_strbuf_reset(&q);
+	dbk_strbuf_addstr(&q, "SELECT inhparent, inhrelid FROM pg_inherits");
+	cr = pgd_query(d, q.buf);
+	if (!cr)
+		goto fail;
+	for (size_t k = 0; k < d->nobjs; k++) {
+		struct pgd_obj *o = &d->objs[k];
+		if (o->kind != PGK_DEFAULT || o->ndeps == 0)
+			continue;
+		uint32_t tab = d->objs[o->deps[0]].objid;
+		for (int j = 0; j < PQntuples(cr); j++) {
+			if (cat_oid(cr, j, 0) != tab)
+				continue;
+			long c = pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(cr, j, 1));
+			if (c >= 0)
+				pgd_add_dep(o, (size_t)c);
+		}
+	}
+	PQclear(cr);
+
+	for (int i = 0; i < n; i++) {
+		dbk_strbuf_release(&head[i]);
+		dbk_strbuf_release(&cols[i]);
+		dbk_strbuf_release(&post[i]);
+		dbk_strbuf_release(&copy[i]);
+	}
+	free(head);
+	free(cols);
+	free(post);
+	free(copy);
+	PQclear(r);
+	free(idx);
+	dbk_strbuf_release(&q);
+	return 0;
+fail:
+	for (int i = 0; i < n; i++) {
+		dbk_strbuf_release(&head[i]);
+		dbk_strbuf_release(&cols[i]);
+		dbk_strbuf_release(&post[i]);
+		dbk_strbuf_release(&copy[i]);
+	}
+	free(head);
+	free(cols);
+	free(post);
+	free(copy);
+	PQclear(r);
+	free(idx);
+	dbk_strbuf_release(&q);
+	return dbk_errcode();
+}
+
+/* Row types of relations, array types and multiranges: aliases of the
+ * object that creates them. */
+static int cat_type_aliases(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addstr(&q, "SELECT 'pg_type'::regclass::oid, c.reltype, 'pg_class'::regclass::oid, "
+			      "c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+			      "WHERE c.reltype <> 0 AND " PGD_USER_NSP);
+	if (d->ver >= 140000)
+		dbk_strbuf_addstr(&q, " UNION ALL SELECT 'pg_type'::regclass::oid, rngmultitypid, "
+				      "'pg_type'::regclass::oid, rngtypid FROM pg_range WHERE "
+				      "rngtypid >= 16384");
+	dbk_strbuf_addstr(&q, " UNION ALL SELECT 'pg_type'::regclass::oid, t.oid, "
+			      "'pg_type'::regclass::oid, t.typelem FROM pg_type t JOIN pg_namespace "
+			      "n ON n.oid = t.typnamespace WHERE t.typelem <> 0 AND t.typcategory = "
+			      "'A' AND " PGD_USER_NSP);
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	/* arrays of multiranges and of row types need a second pass */
+	for (int pass = 0; pass < 3; pass++) {
+		for (int i = 0; i < PQntuples(r); i++) {
+			uint32_t cls = cat_oid(r, i, 0), oid = cat_oid(r, i, 1);
+			if (pgd_find(d, cls, oid) >= 0)
+				continue;
+			long t = pgd_find(d, cat_oid(r, i, 2), cat_oid(r, i, 3));
+			if (t >= 0)
+				cat_add_alias(d, cls, oid, (size_t)t);
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* ---- post-data ----------------------------------------------------------- */
+
+static int cat_indexes(struct pgd_dump *d)
+{
+	long *idx = NULL;
+	PGresult *r = cat_load(
+		d,
+		"SELECT 'pg_class'::regclass::oid, i.indexrelid, n.nspname, ic.relname, 'INDEX', "
+		QN("n.nspname", "ic.relname") ", NULL, pg_get_indexdef(i.indexrelid) || ';' || CASE "
+		"WHEN i.indisclustered THEN E'\\nALTER TABLE ' || " QN("n.nspname", "t.relname")
+		" || ' CLUSTER ON ' || quote_ident(ic.relname) || ';' ELSE '' END || CASE WHEN "
+		"i.indisreplident THEN E'\\nALTER TABLE ONLY ' || " QN("n.nspname", "t.relname")
+		" || ' REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname) || ';' ELSE '' END, "
+		"NULL, NULL, t.relname AS tabname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN "
+		"pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE "
+		PGD_USER_NSP " AND (i.indisvalid OR t.relkind = 'p') AND NOT EXISTS (SELECT 1 FROM "
+		"pg_constraint co WHERE co.conrelid = i.indrelid AND co.conindid = i.indexrelid AND "
+		"co.contype IN ('p', 'u', 'x')) AND " NOT_EXT("pg_class", "i.indrelid"),
+		PGK_INDEX, &idx);
+	if (!r)
+		return dbk_errcode();
+	PQclear(r);
+	free(idx);
+	return 0;
+}
+
+static int cat_constraints(struct pgd_dump *d)
+{
+	long *idx = NULL;
+	PGresult *r = cat_load(
+		d,
+		"SELECT 'pg_constraint'::regclass::oid, co.oid, n.nspname, t.relname, 'CONSTRAINT', "
+		"quote_ident(co.conname) || ' ON ' || " QN("n.nspname", "t.relname") ", NULL, 'ALTER "
+		"TABLE ' || CASE WHEN co.contype = 'f' AND t.relkind = 'p' THEN '' ELSE 'ONLY ' END || "
+		QN("n.nspname", "t.relname") " || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' "
+		"|| pg_get_constraintdef(co.oid) || ';' || coalesce((SELECT CASE WHEN i.indisclustered "
+		"THEN E'\\nALTER TABLE ' || " QN("n.nspname", "t.relname") " || ' CLUSTER ON ' || "
+		"quote_ident(ic.relname) || ';' ELSE '' END || CASE WHEN i.indisreplident THEN "
+		"E'\\nALTER TABLE ONLY ' || " QN("n.nspname", "t.relname") " || ' REPLICA IDENTITY "
+		"USING INDEX ' || quote_ident(ic.relname) || ';' ELSE '' END FROM pg_index i JOIN "
+		"pg_class ic ON ic.oid = i.indexrelid WHERE co.contype <> 'f' AND i.indexrelid = "
+		"co.conindid), ''), NULL, NULL, co.contype, co.conindid, quote_ident(co.conname), t.relname AS tabname "
+		"FROM pg_constraint co JOIN pg_class t ON t.oid = co.conrelid JOIN pg_namespace n ON "
+		"n.oid = t.relnamespace WHERE co.contype IN ('p', 'u', 'x', 'f') AND NOT (co.contype = "
+		"'f' AND co.conparentid <> 0) AND " PGD_USER_NSP " AND " NOT_EXT("pg_class", "t.oid"),
+		PGK_CONSTRAINT, &idx);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (idx[i] < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[idx[i]];
+		free(o->name);
+		o->name = pgd_field(r, i, 12);
+		if (PQgetvalue(r, i, 10)[0] == 'f')
+			o->kind = PGK_FKEY;
+		else if (cat_oid(r, i, 11))
+			cat_add_alias(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 11), (size_t)idx[i]);
+	}
+	PQclear(r);
+	free(idx);
+	/* partition indexes (and constraint indexes) attached to their parent */
+	r = pgd_query(d, "SELECT i.inhparent, i.inhrelid, " QN("pn.nspname", "pc.relname") ", "
+			 QN("cn.nspname", "cc.relname") " FROM pg_inherits i JOIN pg_class cc ON cc.oid "
+			 "= i.inhrelid JOIN pg_namespace cn ON cn.oid = cc.relnamespace JOIN pg_class "
+			 "pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
+			 "pc.relnamespace WHERE cc.relkind IN ('i', 'I') ORDER BY 3, 4");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long p = pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 0));
+		long c = pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 1));
+		if (p < 0 || c < 0)
+			continue;
+		size_t k = pgd_add_obj(d, 0, 0, PGK_INDEX_ATTACH, d->objs[c].nsp, PQgetvalue(r, i, 3));
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&s, "ALTER INDEX %s ATTACH PARTITION %s;", PQgetvalue(r, i, 2),
+				PQgetvalue(r, i, 3));
+		d->objs[k].sql = dbk_strbuf_detach(&s);
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int cat_triggers_rules_policies(struct pgd_dump *d)
+{
+	int rc = cat_simple(
+		d,
+		"SELECT 'pg_trigger'::regclass::oid, tg.oid, n.nspname, c.relname || ' ' || "
+		"tg.tgname, 'TRIGGER', quote_ident(tg.tgname) || ' ON ' || " QN("n.nspname", "c.relname")
+		", NULL, pg_get_triggerdef(tg.oid) || ';' || CASE tg.tgenabled WHEN 'D' THEN "
+		"E'\\nALTER TABLE ' || " QN("n.nspname", "c.relname") " || ' DISABLE TRIGGER ' || "
+		"quote_ident(tg.tgname) || ';' WHEN 'R' THEN E'\\nALTER TABLE ' || "
+		QN("n.nspname", "c.relname") " || ' ENABLE REPLICA TRIGGER ' || quote_ident(tg.tgname) "
+		"|| ';' WHEN 'A' THEN E'\\nALTER TABLE ' || " QN("n.nspname", "c.relname") " || ' "
+		"ENABLE ALWAYS TRIGGER ' || quote_ident(tg.tgname) || ';' ELSE '' END, NULL, NULL, c.relname AS tabname FROM "
+		"pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = "
+		"c.relnamespace WHERE NOT tg.tgisinternal AND " PGD_USER_NSP " AND NOT EXISTS (SELECT "
+		"1 FROM pg_depend dp WHERE dp.classid = 'pg_trigger'::regclass AND dp.objid = tg.oid "
+		"AND dp.refclassid = 'pg_trigger'::regclass AND dp.deptype IN ('P', 'i')) AND "
+		NOT_EXT("pg_class", "c.oid"),
+		PGK_TRIGGER);
+	if (rc == 0)
+		rc = cat_simple(
+			d,
+			"SELECT 'pg_rewrite'::regclass::oid, rw.oid, n.nspname, c.relname || ' ' || "
+			"rw.rulename, 'RULE', quote_ident(rw.rulename) || ' ON ' || "
+			QN("n.nspname", "c.relname") ", NULL, pg_get_ruledef(rw.oid) || CASE "
+			"rw.ev_enabled WHEN 'D' THEN E'\\nALTER TABLE ' || " QN("n.nspname", "c.relname")
+			" || ' DISABLE RULE ' || quote_ident(rw.rulename) || ';' WHEN 'R' THEN "
+			"E'\\nALTER TABLE ' || " QN("n.nspname", "c.relname") " || ' ENABLE REPLICA RULE "
+			"' || quote_ident(rw.rulename) || ';' WHEN 'A' THEN E'\\nALTER TABLE ' || "
+			QN("n.nspname", "c.relname") " || ' ENABLE ALWAYS RULE ' || "
+			"quote_ident(rw.rulename) || ';' ELSE '' END, NULL, NULL, c.relname AS tabname FROM pg_rewrite rw JOIN "
+			"pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace "
+			"WHERE NOT (rw.rulename = '_RETURN' AND c.relkind IN ('v', 'm')) AND "
+			PGD_USER_NSP " AND " NOT_EXT("pg_class", "c.oid"),
+			PGK_RULE);
+	if (rc == 0)
+		rc = cat_simple(
+			d,
+			"SELECT 'pg_policy'::regclass::oid, p.oid, n.nspname, c.relname || ' ' || "
+			"p.polname, 'POLICY', quote_ident(p.polname) || ' ON ' || "
+			QN("n.nspname", "c.relname") ", NULL, 'CREATE POLICY ' || quote_ident(p.polname) "
+			"|| ' ON ' || " QN("n.nspname", "c.relname") " || CASE WHEN p.polpermissive THEN "
+			"'' ELSE ' AS RESTRICTIVE' END || ' FOR ' || CASE p.polcmd WHEN 'r' THEN 'SELECT' "
+			"WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' "
+			"END || ' TO ' || (SELECT string_agg(CASE WHEN ro = 0 THEN 'PUBLIC' ELSE "
+			"quote_ident(pg_get_userbyid(ro)) END, ', ') FROM unnest(p.polroles) ro) || "
+			"coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', '') || "
+			"coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '') "
+			"|| ';', NULL, NULL, c.relname AS tabname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN "
+			"pg_namespace n ON n.oid = c.relnamespace WHERE " PGD_USER_NSP " AND "
+			NOT_EXT("pg_class", "c.oid"),
+			PGK_POLICY);
+	if (rc == 0)
+		rc = cat_simple(
+			d,
+			"SELECT 'pg_statistic_ext'::regclass::oid, s.oid, n.nspname, s.stxname, "
+			"'STATISTICS', " QN("n.nspname", "s.stxname") ", " OWNER("s.stxowner") ", "
+			"pg_get_statisticsobjdef(s.oid) || ';' || CASE WHEN s.stxstattarget >= 0 THEN "
+			"E'\\nALTER STATISTICS ' || " QN("n.nspname", "s.stxname") " || ' SET STATISTICS "
+			"' || s.stxstattarget || ';' ELSE '' END, NULL, NULL, (SELECT relname FROM pg_class "
+			"WHERE oid = s.stxrelid) AS tabname FROM pg_statistic_ext s JOIN "
+			"pg_namespace n ON n.oid = s.stxnamespace WHERE " PGD_USER_NSP " AND "
+			NOT_EXT("pg_statistic_ext", "s.oid"),
+			PGK_STATISTICS);
+	return rc;
+}
+
+static int cat_publications(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	int v15 = d->ver >= 150000;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_publication'::regclass::oid, p.oid, '', p.pubname, 'PUBLICATION', "
+		"quote_ident(p.pubname), " OWNER("p.pubowner") ", 'CREATE PUBLICATION ' || "
+		"quote_ident(p.pubname) || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END "
+		"|| ' WITH (publish = ' || quote_literal(concat_ws(', ', CASE WHEN p.pubinsert THEN "
+		"'insert' END, CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN "
+		"'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END)) || %s || ');' || "
+		"coalesce((SELECT string_agg(E'\\nALTER PUBLICATION ' || quote_ident(p.pubname) || ' "
+		"ADD TABLE ONLY ' || " QN("tn.nspname", "tc.relname") " %s || ';', '' ORDER BY "
+		"tn.nspname, tc.relname) FROM pg_publication_rel pr JOIN pg_class tc ON tc.oid = "
+		"pr.prrelid JOIN pg_namespace tn ON tn.oid = tc.relnamespace WHERE pr.prpubid = "
+		"p.oid), '') %s, NULL, NULL FROM pg_publication p",
+		d->ver >= 130000 ? "', publish_via_partition_root = ' || p.pubviaroot" : "''",
+		v15 ? "|| coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY "
+		      "a.attnum) FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = "
+		      "ANY (pr.prattrs)) || ')', '') || coalesce(' WHERE (' || "
+		      "pg_get_expr(pr.prqual, pr.prrelid) || ')', '')"
+		    : "",
+		v15 ? "|| coalesce((SELECT string_agg(E'\\nALTER PUBLICATION ' || "
+		      "quote_ident(p.pubname) || ' ADD TABLES IN SCHEMA ' || "
+		      "quote_ident(pn.nspname) || ';', '' ORDER BY pn.nspname) FROM "
+		      "pg_publication_namespace pns JOIN pg_namespace pn ON pn.oid = pns.pnnspid "
+		      "WHERE pns.pnpubid = p.oid), '')"
+		    : "");
+	int rc = cat_simple(d, q.buf, PGK_PUBLICATION);
+	dbk_strbuf_release(&q);
+	return rc;
+}
+
+static int cat_event_triggers(struct pgd_dump *d)
+{
+	return cat_simple(
+		d,
+		"SELECT 'pg_event_trigger'::regclass::oid, e.oid, '', e.evtname, 'EVENT TRIGGER', "
+		"quote_ident(e.evtname), " OWNER("e.evtowner") ", 'CREATE EVENT TRIGGER ' || "
+		"quote_ident(e.evtname) || ' ON ' || quote_ident(e.evtevent) || CASE WHEN e.evttags "
+		"IS NOT NULL THEN E'\\n    WHEN TAG IN (' || (SELECT string_agg(quote_literal(tg), ', "
+		"') FROM unnest(e.evttags) tg) || ')' ELSE '' END || E'\\n    EXECUTE FUNCTION ' || "
+		"e.evtfoid::regproc::text || '();' || CASE e.evtenabled WHEN 'D' THEN E'\\nALTER EVENT "
+		"TRIGGER ' || quote_ident(e.evtname) || ' DISABLE;' WHEN 'R' THEN E'\\nALTER EVENT "
+		"TRIGGER ' || quote_ident(e.evtname) || ' ENABLE REPLICA;' WHEN 'A' THEN E'\\nALTER "
+		"EVENT TRIGGER ' || quote_ident(e.evtname) || ' ENABLE ALWAYS;' ELSE '' END, NULL, "
+		"NULL FROM pg_event_trigger e WHERE e.oid >= 16384 AND " NOT_EXT("pg_event_trigger",
+										  "e.oid"),
+		PGK_EVENT_TRIGGER);
+}
+
+/* Everything the dumper does not write: the dump fails naming them. */
+static int cat_refused(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addstr(
+		&q,
+		"SELECT n.nspname, 'operator class ' || " QN("n.nspname", "o.opcname") " FROM "
+		"pg_opclass o JOIN pg_namespace n ON n.oid = o.opcnamespace WHERE o.oid >= 16384 AND "
+		PGD_USER_NSP " AND " NOT_EXT("pg_opclass", "o.oid")
+		" UNION ALL SELECT n.nspname, 'operator family ' || " QN("n.nspname", "f.opfname")
+		" FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace WHERE f.oid >= "
+		"16384 AND " PGD_USER_NSP " AND " NOT_EXT("pg_opfamily", "f.oid")
+		" UNION ALL SELECT n.nspname, 'conversion ' || " QN("n.nspname", "c.conname") " FROM "
+		"pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.oid >= 16384 "
+		"AND " PGD_USER_NSP " AND " NOT_EXT("pg_conversion", "c.oid")
+		" UNION ALL SELECT n.nspname, 'text search parser ' || " QN("n.nspname", "p.prsname")
+		" FROM pg_ts_parser p JOIN pg_namespace n ON n.oid = p.prsnamespace WHERE p.oid >= "
+		"16384 AND " PGD_USER_NSP " AND " NOT_EXT("pg_ts_parser", "p.oid")
+		" UNION ALL SELECT n.nspname, 'text search template ' || " QN("n.nspname", "t.tmplname")
+		" FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace WHERE t.oid >= "
+		"16384 AND " PGD_USER_NSP " AND " NOT_EXT("pg_ts_template", "t.oid")
+		" UNION ALL SELECT '', 'language ' || quote_ident(l.lanname) FROM pg_language l WHERE "
+		"l.oid >= 16384 AND " NOT_EXT("pg_language", "l.oid")
+		" UNION ALL SELECT '', 'transform for ' || format_type(t.trftype, NULL) FROM "
+		"pg_transform t WHERE t.oid >= 16384 AND " NOT_EXT("pg_transform", "t.oid")
+		" UNION ALL SELECT '', 'access method ' || quote_ident(a.amname) FROM pg_am a WHERE "
+		"a.oid >= 16384 AND " NOT_EXT("pg_am", "a.oid")
+		" UNION ALL SELECT '', 'subscription ' || quote_ident(s.subname) FROM pg_subscription "
+		"s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+		" UNION ALL SELECT '', 'security label on ' || pg_describe_object(s.classoid, "
+		"s.objoid, s.objsubid) FROM pg_seclabel s"
+		" ORDER BY 2");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++)
+		if (pgd_schema_wanted(d, PQgetvalue(r, i, 0)) || !*PQgetvalue(r, i, 0))
+			dbk_strlist_add(&d->refused, PQgetvalue(r, i, 1));
+	PQclear(r);
+	return 0;
+}
+
+int pgd_read_catalog(struct pgd_dump *d)
+{
+	int rc = cat_schemas(d);
+	if (rc == 0)
+		rc = cat_extensions(d);
+	if (rc == 0)
+		rc = cat_collations(d);
+	if (rc == 0)
+		rc = cat_types(d);
+	if (rc == 0)
+		rc = cat_domain_checks(d);
+	if (rc == 0)
+		rc = cat_functions(d);
+	if (rc == 0)
+		rc = cat_aggregates(d);
+	if (rc == 0)
+		rc = cat_operators(d);
+	if (rc == 0)
+		rc = cat_casts(d);
+	if (rc == 0)
+		rc = cat_text_search(d);
+	if (rc == 0)
+		rc = cat_foreign(d);
+	if (rc == 0)
+		rc = cat_sequences(d);
+	if (rc == 0)
+		rc = cat_relations(d);
+	if (rc == 0)
+		cat_link_sequences(d);
+	if (rc == 0)
+		rc = cat_type_aliases(d);
+	if (rc == 0)
+		rc = cat_constraints(d);
+	if (rc == 0)
+		rc = cat_indexes(d);
+	if (rc == 0)
+		rc = cat_triggers_rules_policies(d);
+	if (rc == 0)
+		rc = cat_publications(d);
+	if (rc == 0)
+		rc = cat_event_triggers(d);
+	if (rc == 0)
+		rc = cat_extension_members(d);
+	if (rc == 0)
+		rc = cat_refused(d);
+	return rc;
+}
