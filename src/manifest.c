@@ -331,6 +331,13 @@ static int manifest_from_json(json_t *root, const char *what, struct dbk_manifes
 	    (rc = manifest_get_str(root, "integrity", 0, what, &m->integrity)) < 0)
 		return rc;
 
+	/* Only method and integrity may be NULL (manifest.h); the other
+	 * optional strings read as "" so that callers can print them. */
+	char **optional[] = {&m->dbkeep_version, &m->engine_version, &m->host, &m->user};
+	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
+		if (!*optional[i] && !(*optional[i] = dbk_strdup("")))
+			return DBK_ENOMEM;
+
 	if (!*m->engine)
 		return manifest_invalid(what, "engine", "is empty");
 	/* The file name is joined to the folder: it must not lead elsewhere. */

@@ -331,11 +331,20 @@ static void test_unknown_keys_ignored(void **state)
 	char *text;
 
 	(void)state;
+	/* Optional strings come back as "", never NULL (callers print them). */
+	json_object_del(j, "host");
+	json_object_del(j, "dbkeepVersion");
+	json_object_set_new(j, "user", json_null());
 	json_object_set_new(j, "encryption", json_string("age"));
 	json_object_set_new(j, "labels", json_pack("{s:s}", "team", "ops"));
 	text = json_dumps(j, 0);
 	assert_int_equal(dbk_manifest_parse(text, "x.json", &m), 0);
 	assert_string_equal(m.engine, "sqlite");
+	assert_string_equal(m.host, "");
+	assert_string_equal(m.user, "");
+	assert_string_equal(m.dbkeep_version, "");
+	assert_string_equal(m.engine_version, "3.40.1");
+	assert_string_equal(m.method, "backup-api");
 	dbk_manifest_release(&m);
 	free(text);
 	json_decref(j);
