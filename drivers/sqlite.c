@@ -1005,6 +1005,36 @@ static int sqlite_copy_into(sqlite3 *src, sqlite3 *dst, int busy_ms, struct dbk_
 	return rc;
 }
 
+/* Gives the restored target the journal mode of the backup.  A fresh
+ * handle: the one that ran the copy still holds what it knew of the old
+ * database (its text encoding, for one) and refuses further statements when
+ * that changed.  Failing (the target is in use) leaves the data restored,
+ * so it only warns. */
+static void sqlite_fix_journal_mode(const char *target, int want_wal, int busy_ms)
+{
+	struct dbk_strbuf msg = DBK_STRBUF_INIT, mode = DBK_STRBUF_INIT;
+	sqlite3 *db = NULL;
+	int rc;
+
+	rc = sqlite_open(target, SQLITE_OPEN_READWRITE, busy_ms, &db, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite_query_text(db, "PRAGMA journal_mode", "", &mode);
+	if (rc != SQLITE_OK) {
+		dbk_warn("could not check the journal mode of '%s': %s", target,
+			 db ? sqlite3_errmsg(db) : msg.buf);
+		goto out;
+	}
+	if (want_wal && strcmp(mode.buf, "wal") != 0 && !sqlite_set_journal_mode(db, "wal"))
+		dbk_warn("'%s' could not be put back in WAL mode: %s", target, sqlite3_errmsg(db));
+	if (!want_wal && strcmp(mode.buf, "wal") == 0 && !sqlite_set_journal_mode(db, "delete"))
+		dbk_warn("'%s' stays in WAL mode (the backup was not): %s", target,
+			 sqlite3_errmsg(db));
+out:
+	sqlite3_close(db);
+	dbk_strbuf_release(&msg);
+	dbk_strbuf_release(&mode);
+}
+
 static int sqlite_swap(struct dbk_conn *conn, const struct dbk_target *t,
 		       const struct dbk_restore_opts *opts)
 {
@@ -1093,17 +1123,6 @@ static int sqlite_swap(struct dbk_conn *conn, const struct dbk_target *t,
 		goto out;
 	}
 
-	/* The journal mode is part of what was backed up.  Failing to set it
-	 * (the target is busy) leaves the data restored, so it warns. */
-	if (want_wal && !sqlite_set_journal_mode(dst, "wal"))
-		dbk_warn("'%s' could not be put back in WAL mode: %s", target, sqlite3_errmsg(dst));
-	if (!want_wal) {
-		dbk_strbuf_reset(&mode);
-		if (sqlite_query_text(dst, "PRAGMA journal_mode", "", &mode) == SQLITE_OK &&
-		    strcmp(mode.buf, "wal") == 0 && !sqlite_set_journal_mode(dst, "delete"))
-			dbk_warn("'%s' stays in WAL mode (the backup was not): %s", target,
-				 sqlite3_errmsg(dst));
-	}
 	rc = sqlite3_close(dst);
 	dst = NULL;
 	if (rc != SQLITE_OK) {
@@ -1111,6 +1130,7 @@ static int sqlite_swap(struct dbk_conn *conn, const struct dbk_target *t,
 				 sqlite3_errstr(rc));
 		goto out;
 	}
+	sqlite_fix_journal_mode(target, want_wal, busy_ms);
 	if (created) {
 		sqlite_split_path(target, &dir, &base);
 		ret = dbk_fsync_dir(dir.buf);
