@@ -72,6 +72,11 @@ const char *dbk_sha256_writer_hex(struct dbk_writer *w);
 
 /* gzip (RFC 1952) at level 1..9 via deflateInit2(15+16). */
 int dbk_gzip_writer_new(struct dbk_writer *next, int level, struct dbk_writer **out);
+/* The same gzip format, compressed on `jobs` (1..64) worker threads in
+ * independent blocks chained by preset dictionaries (like pigz); the output
+ * goes to next in order on the caller's thread, and memory stays fixed at
+ * about 2 * jobs blocks.  Any gzip reader decodes it. */
+int dbk_pgzip_writer_new(struct dbk_writer *next, int level, int jobs, struct dbk_writer **out);
 
 /* Progress callback: called at most a few times a second with the bytes so far. */
 typedef void (*dbk_progress_fn)(void *arg, uint64_t bytes);
