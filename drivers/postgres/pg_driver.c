@@ -10,7 +10,7 @@
  * pg_conn's display and label are the name of the database it is on.
  *
  * Invariant: a struct pg_conn always holds an open PGconn whose notices go
- * to dbk_verbose (never to stdout or stderr directly).
+ * to dbk_verbose or dbk_warn (never to stdout or stderr directly).
  */
 #include "config.h"
 
@@ -29,14 +29,20 @@ extern const struct dbk_driver dbk_driver_postgres;
 
 /* ---- connections ---------------------------------------------------------- */
 
-static void pg_notice(void *arg, const char *message)
+/* Server notices go to -v output; those a dump raises on purpose to tell
+ * the user something (their text starts with "dbkeep: ", e.g. a role it had
+ * to create) are warnings. */
+static void pg_notice(void *arg, const PGresult *res)
 {
-	size_t n = strlen(message);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 
 	(void)arg;
-	while (n && (message[n - 1] == '\n' || message[n - 1] == ' '))
-		n--;
-	dbk_verbose("server: %.*s", (int)n, message);
+	if (!msg)
+		return;
+	if (strncmp(msg, "dbkeep: ", 8) == 0)
+		dbk_warn("%s", msg + 8);
+	else
+		dbk_verbose("server: %s", msg);
 }
 
 /* libpq's connection messages span lines ("...failed: reason\n\tIs the
@@ -143,7 +149,7 @@ int pg_connect_db(const struct dbk_target *t, const char *dbname, struct pg_conn
 		PQfinish(pg);
 		return rc;
 	}
-	PQsetNoticeProcessor(pg, pg_notice, NULL);
+	PQsetNoticeReceiver(pg, pg_notice, NULL);
 
 	c = dbk_calloc(1, sizeof(*c));
 	if (!c) {
@@ -219,14 +225,18 @@ out:
 	return rc;
 }
 
-int pg_connect_maint(const struct dbk_target *t, struct pg_conn **out)
+int pg_connect_maint(const struct dbk_target *t, const char *avoid, struct pg_conn **out)
 {
-	int rc = pg_connect_db(t, "postgres", out);
+	int rc;
 
-	if (rc == 0)
-		return 0;
-	/* the first error wins: forget it and try the other one */
-	dbk_clearerr();
+	/* a database that is to be renamed cannot be the one we are on */
+	if (!avoid || strcmp(avoid, "postgres") != 0) {
+		rc = pg_connect_db(t, "postgres", out);
+		if (rc == 0)
+			return 0;
+		/* the first error wins: forget it and try the other one */
+		dbk_clearerr();
+	}
 	return pg_connect_db(t, "template1", out);
 }
 
@@ -377,7 +387,7 @@ static int pg_exists(const struct dbk_target *t, int *exists)
 	rc = pg_target_dbname(t, NULL, &name);
 	if (rc)
 		return rc;
-	rc = pg_connect_maint(t, &maint);
+	rc = pg_connect_maint(t, NULL, &maint);
 	if (rc)
 		goto out;
 	rc = pg_db_exists(maint, name, exists);

@@ -70,8 +70,9 @@ void pg_conn_free(struct pg_conn *c);
 int pg_target_dbname(const struct dbk_target *t, const char *dbname, char **out);
 
 /* Connects to the target's server on its maintenance database: "postgres",
- * or "template1" when that fails (pg_driver.c). */
-int pg_connect_maint(const struct dbk_target *t, struct pg_conn **out);
+ * or "template1" when that fails or when avoid (a database about to be
+ * renamed or dropped; may be NULL) is "postgres" (pg_driver.c). */
+int pg_connect_maint(const struct dbk_target *t, const char *avoid, struct pg_conn **out);
 
 /* Sets *exists to whether database name exists, asking on maint. */
 int pg_db_exists(struct pg_conn *maint, const char *name, int *exists);

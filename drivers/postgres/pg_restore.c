@@ -238,7 +238,7 @@ static void pg_drop_scratch(const struct dbk_target *t, const char *name)
 		saved = dbk_strdup(dbk_errmsg());
 		dbk_clearerr();
 	}
-	if (pg_connect_maint(t, &maint) != 0) {
+	if (pg_connect_maint(t, name, &maint) != 0) {
 		dbk_warn("could not remove scratch database '%s': %s", name, dbk_errmsg());
 	} else if (pg_drop_db(maint, name, 1, &msg) != 0) {
 		dbk_warn("could not remove scratch database '%s': %s", name, msg.buf);
@@ -461,7 +461,7 @@ int pg_load_scratch(const struct dbk_target *t, struct dbk_reader *r,
 		pg_split_release(&split);
 	}
 
-	rc = pg_connect_maint(t, &maint);
+	rc = pg_connect_maint(t, target, &maint);
 	if (rc)
 		goto out;
 	snprintf(suffix, sizeof(suffix), PG_SCRATCH_INFIX "%ld_%08x", (long)getpid(),
@@ -659,7 +659,7 @@ int pg_swap(struct dbk_conn *scratch, const struct dbk_target *t,
 	rc = pg_target_dbname(t, NULL, &target);
 	if (rc)
 		goto out;
-	rc = pg_connect_maint(t, &maint);
+	rc = pg_connect_maint(t, target, &maint);
 	if (rc)
 		goto out;
 	rc = pg_db_exists(maint, target, &exists);
@@ -787,7 +787,7 @@ int pg_cleanup(const struct dbk_target *t)
 	rc = pg_target_dbname(t, NULL, &target);
 	if (rc)
 		return rc;
-	rc = pg_connect_maint(t, &maint);
+	rc = pg_connect_maint(t, target, &maint);
 	if (rc)
 		goto out;
 	res = PQexec(maint->pg, "SELECT datname FROM pg_catalog.pg_database"
