@@ -142,8 +142,9 @@ int pg_connect_db(const struct dbk_target *t, const char *dbname, struct pg_conn
 		if (pg_target_dbname(t, dbname, &name) < 0)
 			dbk_clearerr();
 		pg_one_line(&msg, PQerrorMessage(pg));
-		rc = dbk_seterr(pg_is_missing_db(pg, name) ? DBK_ENOTFOUND : DBK_EDB,
-				"could not connect to database '%s': %s", name ? name : "", msg.buf);
+		rc =
+		    dbk_seterr(pg_is_missing_db(pg, name) ? DBK_ENOTFOUND : DBK_EDB,
+			       "could not connect to database '%s': %s", name ? name : "", msg.buf);
 		dbk_strbuf_release(&msg);
 		free(name);
 		PQfinish(pg);
@@ -364,9 +365,9 @@ out:
 int pg_db_exists(struct pg_conn *maint, const char *name, int *exists)
 {
 	const char *params[1] = {name};
-	PGresult *res = PQexecParams(maint->pg,
-				     "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", 1,
-				     NULL, params, NULL, NULL, 0);
+	PGresult *res =
+	    PQexecParams(maint->pg, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", 1,
+			 NULL, params, NULL, NULL, 0);
 	int rc = 0;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -430,6 +431,7 @@ static int pg_sniff(const void *head, size_t n)
 	return 0;
 }
 
+/* clang-format off */
 const struct dbk_driver dbk_driver_postgres = {
 	.name = "postgres",
 	.ext = "sql",
@@ -450,3 +452,4 @@ const struct dbk_driver dbk_driver_postgres = {
 	.check_copy = pg_check_copy,
 	.cleanup = pg_cleanup,
 };
+/* clang-format on */

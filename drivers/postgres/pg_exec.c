@@ -23,24 +23,24 @@
 
 enum {
 	S_NORMAL,
-	S_SQ,           /* '...' with standard_conforming_strings on */
-	S_SQ_END,       /* a quote inside S_SQ: the end, or the first of '' */
-	S_EQ,           /* E'...' (or any '...' with standard_conforming_strings off) */
-	S_EQ_BS,        /* after a backslash in S_EQ */
+	S_SQ,	  /* '...' with standard_conforming_strings on */
+	S_SQ_END, /* a quote inside S_SQ: the end, or the first of '' */
+	S_EQ,	  /* E'...' (or any '...' with standard_conforming_strings off) */
+	S_EQ_BS,  /* after a backslash in S_EQ */
 	S_EQ_END,
-	S_DQ,           /* "identifier" */
+	S_DQ, /* "identifier" */
 	S_DQ_END,
 	S_LINE_COMMENT, /* -- ... up to the end of the line */
 	S_BLOCK_COMMENT,
-	S_DOLQ_OPEN,    /* after a '$' that may open a dollar quote */
-	S_DOLQ,         /* inside a dollar quote */
-	S_META,         /* a backslash command, up to the end of the line */
-	S_COPY_EOL,     /* the rest of the line of a COPY ... FROM stdin */
-	S_COPY_START,   /* COPY data, at the start of a line */
-	S_COPY_BS,      /* a line that starts with a backslash */
-	S_COPY_BSDOT,   /* a line that starts with "\." */
+	S_DOLQ_OPEN,	/* after a '$' that may open a dollar quote */
+	S_DOLQ,		/* inside a dollar quote */
+	S_META,		/* a backslash command, up to the end of the line */
+	S_COPY_EOL,	/* the rest of the line of a COPY ... FROM stdin */
+	S_COPY_START,	/* COPY data, at the start of a line */
+	S_COPY_BS,	/* a line that starts with a backslash */
+	S_COPY_BSDOT,	/* a line that starts with "\." */
 	S_COPY_BSDOTCR, /* a line that starts with "\.\r" */
-	S_COPY_MID      /* COPY data, inside a line */
+	S_COPY_MID	/* COPY data, inside a line */
 };
 
 /* ---- the splitter --------------------------------------------------------- */
@@ -727,10 +727,10 @@ struct exec_ctx {
 	const struct pg_exec_opts *opts;
 	struct pg_exec_result *res;
 	struct pg_split *split;
-	int first;               /* no item seen yet */
-	int in_copy;             /* the server is in COPY FROM STDIN */
+	int first;		 /* no item seen yet */
+	int in_copy;		 /* the server is in COPY FROM STDIN */
 	unsigned long copy_line; /* the line of the COPY statement */
-	struct dbk_strbuf sql;   /* a statement rewritten before it is sent */
+	struct dbk_strbuf sql;	 /* a statement rewritten before it is sent */
 };
 
 void pg_exec_result_release(struct pg_exec_result *res)
@@ -791,8 +791,8 @@ static const char *exec_skip_reason(const struct pg_split_item *it, const struct
 		     (pg_split_tok_is(it, 1, "user") && !pg_split_tok_is(it, 2, "mapping"))))
 			return "a role statement";
 		if (pg_split_tok_is(it, 0, "set") &&
-		    (pg_split_tok_is(it, 1, "role") ||
-		     (pg_split_tok_is(it, 1, "session") && pg_split_tok_is(it, 2, "authorization"))))
+		    (pg_split_tok_is(it, 1, "role") || (pg_split_tok_is(it, 1, "session") &&
+							pg_split_tok_is(it, 2, "authorization"))))
 			return "SET ROLE / SET SESSION AUTHORIZATION";
 		if (is_do && (exec_has_words(it->text, it->len, "create", "role") ||
 			      exec_has_words(it->text, it->len, "owner", "to")))
@@ -927,11 +927,10 @@ static int exec_stmt(struct exec_ctx *x, const struct pg_split_item *it)
 	if (pg_split_tok_is(it, 0, "create") && pg_split_tok_is(it, 1, "database")) {
 		/* pg_dump --create: the restore made the database already */
 		if (x->res->created_db)
-			return dbk_seterr(DBK_EDB, "line %lu: the file creates more than one database",
-					  it->line);
+			return dbk_seterr(
+			    DBK_EDB, "line %lu: the file creates more than one database", it->line);
 		if (it->ntok >= 3)
-			x->res->created_db =
-			    strndup(it->text + it->tok[2].off, it->tok[2].len);
+			x->res->created_db = strndup(it->text + it->tok[2].off, it->tok[2].len);
 		x->res->skipped++;
 		dbk_verbose("line %lu: skipped CREATE DATABASE", it->line);
 		return 0;
@@ -966,14 +965,15 @@ static int exec_meta(struct exec_ctx *x, const struct pg_split_item *it)
 	n--;
 	if ((n == 7 && strncmp(cmd, "connect", 7) == 0) || (n == 1 && *cmd == 'c')) {
 		if (!x->res->created_db)
-			return dbk_seterr(DBK_EDB,
-					  "line %lu: \\connect to another database is not supported",
-					  it->line);
+			return dbk_seterr(
+			    DBK_EDB, "line %lu: \\connect to another database is not supported",
+			    it->line);
 		dbk_verbose("line %lu: \\connect: staying on the database being loaded", it->line);
 		return 0;
 	}
 	if ((n == 8 && strncmp(cmd, "restrict", 8) == 0) ||
-	    (n == 10 && strncmp(cmd, "unrestrict", 10) == 0) || (n == 3 && strncmp(cmd, "set", 3) == 0))
+	    (n == 10 && strncmp(cmd, "unrestrict", 10) == 0) ||
+	    (n == 3 && strncmp(cmd, "set", 3) == 0))
 		return 0;
 	return dbk_seterr(DBK_EDB, "line %lu: unsupported psql command '\\%.*s'", it->line, (int)n,
 			  cmd);
@@ -1004,7 +1004,8 @@ static int exec_item(void *arg, const struct pg_split_item *it)
 
 	x->first = 0;
 	if (it->kind == PG_SPLIT_COMMENT) {
-		if (first && it->line == 1 && strncmp(it->text, PG_DUMP_MAGIC, strlen(PG_DUMP_MAGIC)) == 0)
+		if (first && it->line == 1 &&
+		    strncmp(it->text, PG_DUMP_MAGIC, strlen(PG_DUMP_MAGIC)) == 0)
 			x->res->dbkeep_dump = 1;
 		x->res->ended = strcmp(it->text, PG_DUMP_END) == 0;
 		return 0;

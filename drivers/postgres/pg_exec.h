@@ -43,12 +43,12 @@
 
 #define PG_SPLIT_COPY_CHUNK (256 * 1024)
 #define PG_SPLIT_COMMENT_MAX (1024 * 1024)
-#define PG_SPLIT_NTOK 6  /* leading tokens remembered per statement */
+#define PG_SPLIT_NTOK 6	  /* leading tokens remembered per statement */
 #define PG_SPLIT_NDBREF 4 /* tokens after the word DATABASE remembered */
 
 enum pg_split_kind {
-	PG_SPLIT_STMT,      /* text: one statement, with its ';' when it had one */
-	PG_SPLIT_META,      /* text: a backslash command line, without the line end */
+	PG_SPLIT_STMT,	    /* text: one statement, with its ';' when it had one */
+	PG_SPLIT_META,	    /* text: a backslash command line, without the line end */
 	PG_SPLIT_COMMENT,   /* text: a "--" comment between statements, without the line end */
 	PG_SPLIT_COPY_DATA, /* text: the next chunk of a COPY block's data */
 	PG_SPLIT_COPY_END   /* the "\." line that ends a COPY block */
@@ -68,11 +68,11 @@ struct pg_split_item {
 	size_t len;
 	unsigned long line; /* the line (from 1) where the item starts */
 	/* PG_SPLIT_STMT only: */
-	int copy_in;        /* COPY ... FROM stdin: data items follow */
-	int owner_to;       /* the words OWNER TO appear outside quotes */
-	size_t ntok;        /* leading tokens recorded (at most PG_SPLIT_NTOK) */
+	int copy_in;  /* COPY ... FROM stdin: data items follow */
+	int owner_to; /* the words OWNER TO appear outside quotes */
+	size_t ntok;  /* leading tokens recorded (at most PG_SPLIT_NTOK) */
 	struct pg_split_tok tok[PG_SPLIT_NTOK];
-	size_t ndbref;      /* tokens that follow the word DATABASE */
+	size_t ndbref; /* tokens that follow the word DATABASE */
 	struct pg_split_tok dbref[PG_SPLIT_NDBREF];
 };
 
@@ -88,9 +88,9 @@ struct pg_split {
 	unsigned long line;
 	struct dbk_strbuf stmt;
 	unsigned long stmt_line;
-	int sig;        /* the statement holds more than whitespace and comments */
+	int sig;	/* the statement holds more than whitespace and comments */
 	int sig_before; /* sig before the last '-' or '/' (which may open a comment) */
-	char prev;      /* the previous character seen in the normal state, or 0 */
+	char prev;	/* the previous character seen in the normal state, or 0 */
 	int paren;
 	int begin_depth;
 	int in_word;
@@ -141,24 +141,27 @@ int pg_split_tok_is(const struct pg_split_item *it, size_t i, const char *w);
 /* ---- the executor ------------------------------------------------------ */
 
 struct pg_exec_opts {
-	int no_owner;      /* skip ALTER ... OWNER TO and role-creating statements */
-	int no_privileges; /* skip GRANT / REVOKE / ALTER DEFAULT PRIVILEGES */
+	int no_owner;	    /* skip ALTER ... OWNER TO and role-creating statements */
+	int no_privileges;  /* skip GRANT / REVOKE / ALTER DEFAULT PRIVILEGES */
 	const char *dbname; /* the database being loaded: replaces the name of a
 			     * CREATE DATABASE of the file where later statements
 			     * name it (ALTER/COMMENT ON/GRANT ... DATABASE x) */
-	int dry_run;        /* split only, send nothing (conn may be NULL) */
+	int dry_run;	    /* split only, send nothing (conn may be NULL) */
 };
 
 struct pg_exec_result {
 	uint64_t statements; /* run (or parsed), skipped ones not included */
 	uint64_t skipped;
 	uint64_t copies;
-	int dbkeep_dump;     /* the first line was PG_DUMP_MAGIC */
-	int ended;           /* the last item was the PG_DUMP_END comment */
-	char *created_db;    /* the name token of the file's CREATE DATABASE, or NULL */
+	int dbkeep_dump;  /* the first line was PG_DUMP_MAGIC */
+	int ended;	  /* the last item was the PG_DUMP_END comment */
+	char *created_db; /* the name token of the file's CREATE DATABASE, or NULL */
 };
 
-#define PG_EXEC_RESULT_INIT {0, 0, 0, 0, 0, NULL}
+#define PG_EXEC_RESULT_INIT                                                                        \
+	{                                                                                          \
+		0, 0, 0, 0, 0, NULL                                                                \
+	}
 void pg_exec_result_release(struct pg_exec_result *res);
 
 /* Runs the SQL of head (already read from the stream, may be empty) then

@@ -37,19 +37,19 @@
 #include "pg_exec.h"
 #include "pg_internal.h"
 
-#define PG_NAME_MAX 63             /* NAMEDATALEN - 1 */
-#define PG_HEAD_SIZE (64 * 1024)    /* what is read before the scratch exists */
-#define PG_HEAD_MAX (1024 * 1024)   /* the longest database line accepted */
+#define PG_NAME_MAX 63		  /* NAMEDATALEN - 1 */
+#define PG_HEAD_SIZE (64 * 1024)  /* what is read before the scratch exists */
+#define PG_HEAD_MAX (1024 * 1024) /* the longest database line accepted */
 #define PG_DB_LINE "-- dbkeep:database "
 #define PG_SCRATCH_INFIX "_dbkeep_"
 #define PG_OLD_INFIX "_dbkeep_old_"
 #define PG_SESSION_WAIT_MS 10000
 
 struct pg_scratch {
-	struct pg_conn c;     /* first: the core sees c.base */
-	struct dbk_target t;  /* the target's parameters, pointing at the copies below */
+	struct pg_conn c;    /* first: the core sees c.base */
+	struct dbk_target t; /* the target's parameters, pointing at the copies below */
 	char *db, *host, *port, *user, *password;
-	char *target;         /* the target database's name */
+	char *target; /* the target database's name */
 };
 
 /* What CREATE DATABASE of the scratch needs, from the backup's head. */
@@ -291,7 +291,8 @@ static int pg_parse_db_line(const char *head, size_t n, struct pg_dbprops *p)
 	obj = json_loadb(line, (size_t)(end - line), 0, &jerr);
 	if (!json_is_object(obj)) {
 		json_decref(obj);
-		return dbk_seterr(DBK_ECORRUPT, "backup has an invalid database line: %s", jerr.text);
+		return dbk_seterr(DBK_ECORRUPT, "backup has an invalid database line: %s",
+				  jerr.text);
 	}
 	p->encoding = pg_json_str(obj, "encoding", &failed);
 	p->lc_collate = pg_json_str(obj, "lc_collate", &failed);
@@ -312,13 +313,14 @@ static int pg_find_create(void *arg, const struct pg_split_item *it)
 
 	if (it->kind != PG_SPLIT_STMT)
 		return 0;
-	if (!pg_split_tok_is(it, 0, "create") || !pg_split_tok_is(it, 1, "database") || it->ntok < 3)
+	if (!pg_split_tok_is(it, 0, "create") || !pg_split_tok_is(it, 1, "database") ||
+	    it->ntok < 3)
 		return 0;
 	from = it->tok[2].off + it->tok[2].len;
 	to = it->len;
-	while (to > from && (it->text[to - 1] == ';' || it->text[to - 1] == ' ' ||
-			     it->text[to - 1] == '\n' || it->text[to - 1] == '\r' ||
-			     it->text[to - 1] == '\t'))
+	while (to > from &&
+	       (it->text[to - 1] == ';' || it->text[to - 1] == ' ' || it->text[to - 1] == '\n' ||
+		it->text[to - 1] == '\r' || it->text[to - 1] == '\t'))
 		to--;
 	p->create_opts = strndup(it->text + from, to - from);
 	return 1;
@@ -673,7 +675,8 @@ int pg_swap(struct dbk_conn *scratch, const struct dbk_target *t,
 		if (rc)
 			goto out;
 		if (pg_rs_command(maint->pg, sql.buf, &msg, NULL) != 0)
-			rc = dbk_seterr(DBK_EDB, "could not rename scratch database '%s' to '%s': %s",
+			rc = dbk_seterr(DBK_EDB,
+					"could not rename scratch database '%s' to '%s': %s",
 					s->c.dbname, target, msg.buf);
 		goto out;
 	}
@@ -690,8 +693,8 @@ int pg_swap(struct dbk_conn *scratch, const struct dbk_target *t,
 		}
 		if (n > 0) {
 			rc = dbk_seterr(DBK_EBUSY,
-					"database '%s' is in use by %d other session%s: %s%s", target,
-					n, n == 1 ? "" : "s", list.buf,
+					"database '%s' is in use by %d other session%s: %s%s",
+					target, n, n == 1 ? "" : "s", list.buf,
 					opts->terminate ? "" : " (--terminate ends them)");
 			goto out;
 		}
@@ -704,8 +707,7 @@ int pg_swap(struct dbk_conn *scratch, const struct dbk_target *t,
 				s->c.dbname, target, msg.buf);
 		goto out;
 	}
-	dbk_verbose("database '%s' is the restored one; the replaced one is '%s'", target,
-		    old.buf);
+	dbk_verbose("database '%s' is the restored one; the replaced one is '%s'", target, old.buf);
 
 	if (opts->keep_old) {
 		dbk_warn("kept the replaced database as '%s'", old.buf);
@@ -815,8 +817,9 @@ int pg_cleanup(const struct dbk_target *t)
 			goto out;
 		}
 		if (n > 0) {
-			dbk_verbose("scratch database '%s' is in use (a restore running?): left alone",
-				    name);
+			dbk_verbose(
+			    "scratch database '%s' is in use (a restore running?): left alone",
+			    name);
 			continue;
 		}
 		/* no FORCE: someone who connected in between keeps it */

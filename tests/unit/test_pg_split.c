@@ -157,8 +157,8 @@ static void test_table(void **state)
 			int rc = split_all(cases[i].in, strlen(cases[i].in), chunks[k], &log, NULL);
 
 			if (rc || strcmp(log, cases[i].want) != 0)
-				print_error("case %zu, chunk %zu:\n got: %s\nwant: %s\n", i, chunks[k],
-					    log, cases[i].want);
+				print_error("case %zu, chunk %zu:\n got: %s\nwant: %s\n", i,
+					    chunks[k], log, cases[i].want);
 			assert_int_equal(rc, 0);
 			assert_string_equal(log, cases[i].want);
 			free(log);
@@ -169,9 +169,8 @@ static void test_table(void **state)
 static void test_errors(void **state)
 {
 	static const char *const bad[] = {
-	    "SELECT 'abc",  "SELECT E'abc\\'", "SELECT \"abc", "SELECT $$ abc $",
-	    "SELECT /* /* */", "COPY t FROM stdin;\na\n", "COPY t FROM stdin;",
-	    "SELECT 1 \\g",
+	    "SELECT 'abc",     "SELECT E'abc\\'",	  "SELECT \"abc",	"SELECT $$ abc $",
+	    "SELECT /* /* */", "COPY t FROM stdin;\na\n", "COPY t FROM stdin;", "SELECT 1 \\g",
 	};
 	size_t i, k;
 
@@ -357,8 +356,8 @@ static void test_dry_run(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table),  cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_tokens), cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_table),   cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_tokens),  cmocka_unit_test(test_large),
 	    cmocka_unit_test(test_dry_run),
 	};
 
