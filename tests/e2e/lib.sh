@@ -102,8 +102,9 @@ pg_load_chinook() {
 # hot WAL, or a reader that must see a restore), fed through a fifo.
 #   sql_open NAME DB      start it (output in $T/NAME.out)
 #   sql_do NAME SQL       run SQL in it and wait until done; prints its output
+#                         (works inside $(...): the mark count is in a file)
 #   sql_close NAME        end it (closing its connection)
-declare -A SQL_FD SQL_PID SQL_MARK
+declare -A SQL_FD SQL_PID
 sql_open() {
 	local name=$1 db=$2 fd
 	mkfifo "$T/$name.fifo" || return 1
@@ -111,13 +112,13 @@ sql_open() {
 	SQL_PID[$name]=$!
 	exec {fd}>"$T/$name.fifo"
 	SQL_FD[$name]=$fd
-	SQL_MARK[$name]=0
+	echo 0 >"$T/$name.mark"
 	sql_do "$name" "pragma busy_timeout=10000;" >/dev/null
 }
 sql_do() {
 	local name=$1 sql=$2 n i
-	n=$((SQL_MARK[$name] + 1))
-	SQL_MARK[$name]=$n
+	n=$(($(cat "$T/$name.mark") + 1))
+	echo "$n" >"$T/$name.mark"
 	printf '%s\nselect %s;\n' "$sql" "'--mark $n--'" >&"${SQL_FD[$name]}" || return 1
 	for i in $(seq 600); do
 		grep -qxF -- "--mark $n--" "$T/$name.out" && break
@@ -125,9 +126,8 @@ sql_do() {
 		sleep 0.05
 	done
 	# The output between the previous mark and this one.
-	awk -v a="--mark $((n - 1))--" -v b="--mark $n--" \
-		'$0 == b { exit } p { print } $0 == a { p = 1 }' p=$([ "$n" -eq 1 ] && echo 1 || echo 0) \
-		"$T/$name.out"
+	awk -v a="--mark $((n - 1))--" -v b="--mark $n--" -v p="$([ "$n" -eq 1 ] && echo 1 || echo 0)" \
+		'$0 == b { exit } p { print } $0 == a { p = 1 }' "$T/$name.out"
 }
 sql_close() {
 	local name=$1
