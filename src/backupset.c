@@ -137,18 +137,25 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Builds count -> [gzip ->] sha256 -> file over path. */
-static int open_chain(const char *path, int level, dbk_progress_fn fn, void *arg,
+/* Builds count -> [gzip ->] sha256 -> file over path.  gzip runs on `jobs`
+ * threads beside the driver's (even one helps: the driver reads while zlib
+ * works), so a dump is no longer bound by one core's deflate. */
+static int open_chain(const char *path, int level, int jobs, dbk_progress_fn fn, void *arg,
 		      struct dbk_writer **head, struct dbk_writer **count, struct dbk_writer **sha)
 {
 	struct dbk_writer *w;
 	int rc;
 
+	if (jobs <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+	}
+
 	if ((rc = dbk_file_writer_new(path, &w)) ||
 	    (rc = dbk_sha256_writer_new(w, &w)))
 		return rc;
 	*sha = w;
-	if (level > 0 && (rc = dbk_gzip_writer_new(w, level, &w)))
+	if (level > 0 && (rc = dbk_pgzip_writer_new(w, level, jobs, &w)))
 		return rc;
 	if ((rc = dbk_count_writer_new(w, fn, arg, &w)))
 		return rc;
@@ -196,7 +203,7 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 		dbk_clearerr();
 	}
 	show_progress = dbk_progress_init(&progress, "backed up", hint);
-	rc = open_chain(part.buf, req->level, show_progress ? dbk_progress_update : NULL,
+	rc = open_chain(part.buf, req->level, req->jobs, show_progress ? dbk_progress_update : NULL,
 			&progress, &head, &count, &sha);
 	if (rc)
 		goto out;

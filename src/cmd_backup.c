@@ -116,6 +116,7 @@ int cmd_backup(int argc, const char **argv)
 	req.label = dbk_cli.label;
 	req.kind = dbk_cli.kind ? dbk_cli.kind : isatty(STDIN_FILENO) ? "manual" : "scheduled";
 	req.level = dbk_cli.level;
+	req.jobs = dbk_cli.jobs;
 	req.allow_empty = dbk_cli.allow_empty;
 	req.dump.scratch_dir = dbk_cli.dir;
 	req.dump.allow_partial = dbk_cli.allow_partial;

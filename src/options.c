@@ -52,6 +52,8 @@ struct poptOption dbk_popt_conn[] = {
 struct poptOption dbk_popt_dump[] = {
 	{"compress", 'Z', POPT_ARG_INT, &dbk_cli.level, 0, "gzip level 1..9 (default 6)", "N"},
 	{"no-compress", 'n', POPT_ARG_NONE, &dbk_cli.no_compress, 0, "store without gzip", NULL},
+	{"jobs", 'j', POPT_ARG_INT, &dbk_cli.jobs, 0,
+	 "compress on N threads, 1..64 (default: the number of online CPUs)", "N"},
 	{"label", '\0', POPT_ARG_STRING, &dbk_cli.label, 0,
 	 "name backups LABEL_<time> (default: the database's name)", "LABEL"},
 	{"schema", '\0', POPT_ARG_ARGV, &dbk_cli.schemas, 0,
@@ -95,6 +97,7 @@ static void cli_reset(void)
 	dbk_cli.wait = 0;
 	dbk_cli.connect_timeout = DBK_UNSET;
 	dbk_cli.level = DBK_UNSET;
+	dbk_cli.jobs = DBK_UNSET;
 	dbk_cli.lock_timeout = DBK_UNSET;
 	dbk_cli.max_age = DBK_UNSET;
 	dbk_cli.warn_age = DBK_UNSET;
@@ -167,6 +170,7 @@ static int cli_finish(void)
 	    (rc = env_int("DBKEEP_LEVEL", &dbk_cli.level)))
 		return rc;
 	if ((rc = check_range("--compress", dbk_cli.level, 1, 9)) ||
+	    (rc = check_range("--jobs", dbk_cli.jobs, 1, 64)) ||
 	    (rc = check_range("--keep-last", k->keep_last, 0, INT_MAX)) ||
 	    (rc = check_range("--keep-days", k->keep_days, 0, 1000000)) ||
 	    (rc = check_range("--keep-daily", k->keep_daily, 0, INT_MAX)) ||
@@ -183,6 +187,10 @@ static int cli_finish(void)
 		dbk_cli.level = 6;
 	if (dbk_cli.no_compress)
 		dbk_cli.level = 0;
+	if (dbk_cli.jobs == DBK_UNSET) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		dbk_cli.jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+	}
 
 	dbk_cli.port = (char *)env_str(dbk_cli.port, "DB_PORT");
 	if (dbk_cli.port) {

@@ -22,6 +22,7 @@ struct dbk_backup_req {
 	const char *label;             /* NULL: conn->label */
 	const char *kind;              /* "scheduled", "manual", "preRestore" */
 	int level;                     /* 1..9, 0 for no compression */
+	int jobs;                      /* compression threads; 0: the online CPUs */
 	int allow_empty;               /* a database with no tables is not an error */
 	struct dbk_dump_opts dump;
 };

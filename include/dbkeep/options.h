@@ -39,6 +39,7 @@ struct dbk_cli {
 	/* dump */
 	int level;
 	int no_compress;
+	int jobs;            /* --jobs: compression threads, 1..64 */
 	char *label;
 	char *kind;
 	const char **schemas;        /* popt ARGV: NULL-terminated, freed by dbk_cli_release */
