@@ -188,7 +188,7 @@ static int pgd_lock_failed(struct pgd_dump *d, const char *names, const char *ms
 	return rc;
 }
 
-/* Locks every table, view-backed matview and foreign table that will be
+/* Locks every table and partitioned table that will be
  * dumped, in batches, under a savepoint so a timeout can be explained. */
 static int pgd_lock_tables(struct pgd_dump *d)
 {
@@ -196,7 +196,7 @@ static int pgd_lock_tables(struct pgd_dump *d)
 				   "pg_catalog.quote_ident(n.nspname) || '.' || "
 				   "pg_catalog.quote_ident(c.relname) "
 				   "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-				   "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'f') "
+				   "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
 				   "AND " PGD_USER_NSP " ORDER BY 1, 2");
 	if (!r)
 		return dbk_errcode();

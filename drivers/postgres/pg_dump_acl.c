@@ -291,7 +291,7 @@ int pgd_write_default_acls(struct pgd_dump *d)
 			      "'TYPES' WHEN 'n' THEN 'SCHEMAS' END, ");
 	pgd_acl_sql(&q, "da.defaclacl", "da.defaclrole",
 		    "CASE da.defaclobjtype WHEN 'S' THEN 's' ELSE da.defaclobjtype END::\"char\"",
-		    "CASE WHEN da.defaclnamespace <> 0 THEN '{}'::aclitem[] END");
+		    "CASE WHEN da.defaclnamespace <> 0 THEN acldefault('c', da.defaclrole) END");
 	dbk_strbuf_addstr(&q, " FROM pg_default_acl da LEFT JOIN pg_namespace n ON n.oid = "
 			      "da.defaclnamespace ORDER BY 1, 2 NULLS FIRST, 4");
 	PGresult *r = pgd_query(d, q.buf);

@@ -26,6 +26,10 @@
 #define NOT_EXT(cat, oid)                                                                          \
 	"NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '" cat \
 	"'::regclass AND xd.objid = " oid " AND xd.deptype = 'e')"
+/* made implicitly with another object (multirange constructors and casts) */
+#define NOT_INTERNAL(cat, oid)                                                                     \
+	"NOT EXISTS (SELECT 1 FROM pg_depend xi WHERE xi.classid = '" cat                          \
+	"'::regclass AND xi.objid = " oid " AND xi.deptype = 'i')"
 #define OWNER(col) "quote_ident(pg_get_userbyid(" col "))"
 #define INITPRIV(cat, oid)                                                                         \
 	"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = '" cat                     \
@@ -474,7 +478,8 @@ static int cat_functions(struct pgd_dump *d)
 		"pg_get_function_identity_arguments(p.oid) || ')', " OWNER("p.proowner") ", "
 		"pg_get_functiondef(p.oid) || ';', %s, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE "
 		"'FUNCTION' END FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "
-		PGD_USER_NSP " AND p.prokind <> 'a' AND p.oid >= 16384 AND " NOT_EXT("pg_proc", "p.oid"),
+		PGD_USER_NSP " AND p.prokind <> 'a' AND p.oid >= 16384 AND " NOT_EXT("pg_proc", "p.oid")
+		" AND " NOT_INTERNAL("pg_proc", "p.oid"),
 		acl);
 	int rc = cat_simple(d, q.buf, PGK_FUNCTION);
 	dbk_strbuf_release(&q);
@@ -561,7 +566,8 @@ static int cat_casts(struct pgd_dump *d)
 		"|| CASE c.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || c.castfunc::regprocedure::text "
 		"WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END || CASE c.castcontext WHEN 'a' "
 		"THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END || ';', NULL, NULL "
-		"FROM pg_cast c WHERE c.oid >= 16384 AND " NOT_EXT("pg_cast", "c.oid"),
+		"FROM pg_cast c WHERE c.oid >= 16384 AND " NOT_EXT("pg_cast", "c.oid")
+		" AND " NOT_INTERNAL("pg_cast", "c.oid"),
 		PGK_CAST);
 }
 
@@ -1052,7 +1058,7 @@ static int cat_relations(struct pgd_dump *d)
 		dbk_strbuf_addstr(&s, ";\n");
 		dbk_strbuf_add(&s, post[i].buf, post[i].len);
 		char rid = PQgetvalue(r, i, 19)[0];
-		if (rid == 'f' || rid == 'n')
+		if ((rid == 'f' || rid == 'n') && kind != 'f')
 			dbk_strbuf_addf(&s, "ALTER TABLE ONLY %s REPLICA IDENTITY %s;\n", o->ident,
 					rid == 'f' ? "FULL" : "NOTHING");
 		o->sql = dbk_strbuf_detach(&s);
@@ -1237,8 +1243,13 @@ static int cat_constraints(struct pgd_dump *d)
 	}
 	PQclear(r);
 	free(idx);
-	/* partition indexes (and constraint indexes) attached to their parent */
-	r = pgd_query(d, "SELECT i.inhparent, i.inhrelid, " QN("pn.nspname", "pc.relname") ", "
+	return 0;
+}
+
+/* Partition indexes (and constraint indexes) attached to their parent. */
+static int cat_index_attach(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(d, "SELECT i.inhparent, i.inhrelid, " QN("pn.nspname", "pc.relname") ", "
 			 QN("cn.nspname", "cc.relname") " FROM pg_inherits i JOIN pg_class cc ON cc.oid "
 			 "= i.inhrelid JOIN pg_namespace cn ON cn.oid = cc.relnamespace JOIN pg_class "
 			 "pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
@@ -1456,6 +1467,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_constraints(d);
 	if (rc == 0)
 		rc = cat_indexes(d);
+	if (rc == 0)
+		rc = cat_index_attach(d);
 	if (rc == 0)
 		rc = cat_triggers_rules_policies(d);
 	if (rc == 0)
