@@ -268,7 +268,7 @@ const char *pg_list_tables_sql(void)
 	return "SELECT c.oid, n.nspname, c.relname, c.relkind"
 	       " FROM pg_catalog.pg_class c"
 	       " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	       " WHERE c.relkind IN ('r', 'p')"
+	       " WHERE c.relkind = 'r'"
 	       " AND c.relpersistence <> 't'"
 	       " AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 	       " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"

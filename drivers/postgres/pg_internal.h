@@ -78,9 +78,10 @@ int pg_connect_maint(const struct dbk_target *t, const char *avoid, struct pg_co
 int pg_db_exists(struct pg_conn *maint, const char *name, int *exists);
 
 /* The catalog query behind both count_tables and the dumper's info->tables,
- * so that the two always name the same set of tables.  One row per user
- * table: relkind 'r' (ordinary, including partitions) or 'p' (partitioned
- * parent, which holds no rows of its own: reported with 0 rows), outside
+ * so that the two always name the same set of tables (the core compares
+ * them after a restore).  One row per table that holds rows: relkind 'r'
+ * (ordinary tables and partitions; not partitioned parents, which hold no
+ * rows of their own, nor views, matviews or foreign tables), outside
  * pg_catalog, information_schema, pg_toast and temporary schemas, not a
  * temporary table, not owned by an extension.  Columns: oid, nspname,
  * relname, relkind; ordered by nspname, relname (bytewise).  Names go into
