@@ -15,6 +15,7 @@
 #include "dbkeep/error.h"
 #include "dbkeep/options.h"
 #include "dbkeep/runlog.h"
+#include "dbkeep/strbuf.h"
 
 struct command {
 	const char *name;
@@ -116,10 +117,13 @@ static int run_once(const struct command *cmd, const struct dbk_config *cfg, con
 		    const struct plan *p)
 {
 	struct dbk_strlist args = DBK_STRLIST_INIT;
+	struct dbk_strbuf name = DBK_STRBUF_INIT;
 	double start = now_seconds();
 	int rc;
 
-	dbk_strlist_add(&args, p->rest.items[0]);
+	/* popt prints argv[0] in --help's usage line. */
+	dbk_strbuf_addf(&name, "dbkeep %s", cmd->name);
+	dbk_strlist_add(&args, name.buf);
 	if ((rc = dbk_config_args(cfg, DBK_CONFIG_DEFAULTS, cmd->options, &args)) ||
 	    (job && (rc = dbk_config_args(cfg, job, cmd->options, &args))))
 		goto out;
@@ -132,6 +136,7 @@ static int run_once(const struct command *cmd, const struct dbk_config *cfg, con
 		rc = dbk_errcode();
 out:
 	dbk_strlist_release(&args);
+	dbk_strbuf_release(&name);
 	return rc;
 }
 
@@ -192,10 +197,13 @@ int main(int argc, const char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		if (argc > 2 && strcmp(argv[1], "help") == 0) {
-			const char *help_argv[] = {argv[2], "--help", NULL};
+			char name[64];
+			const char *help_argv[] = {name, "--help", NULL};
 			for (size_t i = 0; i < N_COMMANDS; i++)
-				if (strcmp(commands[i].name, argv[2]) == 0)
+				if (strcmp(commands[i].name, argv[2]) == 0) {
+					snprintf(name, sizeof(name), "dbkeep %s", argv[2]);
 					return exit_status(commands[i].run(2, help_argv));
+				}
 		}
 		usage(stdout);
 		return 0;

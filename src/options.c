@@ -94,7 +94,7 @@ struct poptOption dbk_popt_retention[] = {
 static void cli_reset(void)
 {
 	memset(&dbk_cli, 0, sizeof(dbk_cli));
-	dbk_cli.wait = 0;
+	dbk_cli.wait = 0; /* fail at once; --wait -1 waits forever */
 	dbk_cli.connect_timeout = DBK_UNSET;
 	dbk_cli.level = DBK_UNSET;
 	dbk_cli.jobs = DBK_UNSET;

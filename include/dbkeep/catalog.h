@@ -62,7 +62,7 @@ void dbk_catalog_release(struct dbk_catalog *cat);
 
 /* Finds a backup by "N" (number in the main list), "sN" (safety list), a
  * file name in the folder, or a path.  A path that resolves outside the
- * folder is accepted only when allow_outside (it was given explicitly).
+ * folder is accepted (the user named it explicitly).
  * *out is borrowed from cat, or, for an outside path, *tmp is filled and
  * *out points to it (release with dbk_entry_release). */
 int dbk_catalog_resolve(struct dbk_catalog *cat, const char *spec, struct dbk_entry *tmp,

@@ -10,12 +10,13 @@
 #ifndef DBKEEP_OPTIONS_H
 #define DBKEEP_OPTIONS_H
 
+#include <limits.h>
 #include <popt.h>
 
 #include "dbkeep/driver.h"
 #include "dbkeep/retention.h"
 
-#define DBK_UNSET (-1)
+#define DBK_UNSET INT_MIN
 
 struct dbk_cli {
 	/* common */
