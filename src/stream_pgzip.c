@@ -53,27 +53,27 @@
 #include "dbkeep/error.h"
 #include "dbkeep/stream.h"
 
-#define PGZ_BLOCK (256 * 1024)
+#define PGZ_BLOCK DBK_PGZIP_BLOCK
 #define PGZ_DICT (32 * 1024)
 #define PGZ_MAX_JOBS 64
 
 struct pgz_slot {
-	unsigned char *in;  /* PGZ_BLOCK bytes */
+	unsigned char *in; /* PGZ_BLOCK bytes */
 	size_t in_len;
 	unsigned char *out; /* out_cap bytes */
 	size_t out_len;
-	uLong crc;          /* CRC-32 of in[0..in_len) */
-	int last;           /* compress with Z_FINISH */
-	int done;           /* under the mutex */
-	int zrc;            /* a worker's failure, Z_OK when none */
-	const char *zmsg;   /* zlib's static message for zrc, or NULL */
+	uLong crc;	  /* CRC-32 of in[0..in_len) */
+	int last;	  /* compress with Z_FINISH */
+	int done;	  /* under the mutex */
+	int zrc;	  /* a worker's failure, Z_OK when none */
+	const char *zmsg; /* zlib's static message for zrc, or NULL */
 };
 
 struct pgz_worker {
 	struct pgzip_writer *pw;
 	pthread_t thread;
-	int started;   /* joined in destroy */
-	int zs_ready;  /* deflateEnd is due */
+	int started;  /* joined in destroy */
+	int zs_ready; /* deflateEnd is due */
 	z_stream zs;
 };
 
@@ -87,20 +87,20 @@ struct pgzip_writer {
 	struct pgz_worker *workers;
 
 	/* caller's thread only */
-	struct pgz_slot *cur;  /* the block being filled, or NULL */
-	uint64_t fill_seq;     /* number of the block being (or next) filled */
-	uint64_t write_seq;    /* next block to write out */
-	uLong crc;             /* of the blocks written so far */
-	uint64_t total;        /* input bytes written so far */
+	struct pgz_slot *cur; /* the block being filled, or NULL */
+	uint64_t fill_seq;    /* number of the block being (or next) filled */
+	uint64_t write_seq;   /* next block to write out */
+	uLong crc;	      /* of the blocks written so far */
+	uint64_t total;	      /* input bytes written so far */
 	int header_done;
 
 	/* under mu */
 	pthread_mutex_t mu;
 	pthread_cond_t work;
 	pthread_cond_t ready;
-	int sync_ready;        /* mu, work, ready exist */
-	uint64_t submitted;    /* blocks handed to the workers */
-	uint64_t taken;        /* blocks a worker took */
+	int sync_ready;	    /* mu, work, ready exist */
+	uint64_t submitted; /* blocks handed to the workers */
+	uint64_t taken;	    /* blocks a worker took */
 	int stop;
 };
 
@@ -408,8 +408,8 @@ static int pgz_start_workers(struct pgzip_writer *pw)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (int i = 0; i < pw->jobs; i++) {
-		int err = pthread_create(&pw->workers[i].thread, NULL, pgz_worker_main,
-					 &pw->workers[i]);
+		int err =
+		    pthread_create(&pw->workers[i].thread, NULL, pgz_worker_main, &pw->workers[i]);
 
 		if (err != 0) {
 			rc = dbk_seterr(DBK_EFAIL, "could not start a compression thread: %s",

@@ -77,6 +77,8 @@ int dbk_gzip_writer_new(struct dbk_writer *next, int level, struct dbk_writer **
  * goes to next in order on the caller's thread, and memory stays fixed at
  * about 2 * jobs blocks.  Any gzip reader decodes it. */
 int dbk_pgzip_writer_new(struct dbk_writer *next, int level, int jobs, struct dbk_writer **out);
+/* Its block size: input is compressed in pieces of this many bytes. */
+#define DBK_PGZIP_BLOCK (256 * 1024)
 
 /* Progress callback: called at most a few times a second with the bytes so far. */
 typedef void (*dbk_progress_fn)(void *arg, uint64_t bytes);

@@ -788,6 +788,260 @@ static void test_path_join(void **state)
 	dbk_strbuf_release(&sb);
 }
 
+/* ---- the parallel gzip writer ----------------------------------------- */
+
+enum pgz_kind { PGZ_RANDOM, PGZ_REPEAT, PGZ_TEXT };
+
+/* Input of one kind: random bytes (incompressible), one line repeated
+ * (compresses 100:1 and more), or dump-like text from a small vocabulary
+ * with numbers and hex, for the ratio check. */
+static unsigned char *pgz_data(enum pgz_kind kind, size_t n)
+{
+	static const char *const words[] = {
+	    "customer", "order",  "invoice", "shipped", "pending", "London",  "Paris",
+	    "widget",	"gadget", "blue",    "large",	"refund",  "the",     "and",
+	    "payment",	"street", "account", "status",	"note",	   "delivery"};
+	unsigned char *d = malloc(n ? n : 1);
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	size_t i = 0;
+
+	assert_non_null(d);
+	while (i < n) {
+		char line[160];
+		int len = 0;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (kind == PGZ_RANDOM) {
+			d[i++] = (unsigned char)(x >> 24);
+			continue;
+		}
+		if (kind == PGZ_REPEAT)
+			len = snprintf(line, sizeof(line), "INSERT INTO t VALUES (42, 'same');\n");
+		else
+			len = snprintf(
+			    line, sizeof(line),
+			    "%zu\t%s %s %s\t%08llx%08llx\t{\"qty\": %u, \"tag\": \"%s\"}\n", i,
+			    words[x % 20], words[(x >> 8) % 20], words[(x >> 16) % 20],
+			    (unsigned long long)(x >> 32), (unsigned long long)(x & 0xffff),
+			    (unsigned)(x >> 40) % 1000, words[(x >> 24) % 20]);
+		for (int k = 0; k < len && i < n; k++)
+			d[i++] = (unsigned char)line[k];
+	}
+	return d;
+}
+
+/* The number of threads of this process (Linux), to catch leaked workers. */
+static int thread_count(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int n = -1;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* count -> pgzip(jobs) -> sha256 -> file; checks the file with gzip -t,
+ * zcat | cmp, sha256sum and dbkeep's own reader.  Returns its size. */
+static size_t check_pgzip(const unsigned char *data, size_t size, int jobs)
+{
+	const char *orig = tpath("porig.bin"), *file = tpath("p.sql.gz");
+	char want[DBK_SHA256_HEX_LEN + 1], rhex[DBK_SHA256_HEX_LEN + 1];
+	struct dbk_writer *w, *sha, *count;
+	unsigned char *back;
+	struct stat st;
+	size_t n;
+
+	unlink(orig);
+	unlink(file);
+	save(orig, data, size);
+	assert_int_equal(dbk_file_writer_new(file, &w), 0);
+	assert_int_equal(dbk_sha256_writer_new(w, &w), 0);
+	sha = w;
+	assert_int_equal(dbk_pgzip_writer_new(w, 6, jobs, &w), 0);
+	assert_int_equal(thread_count(), 1 + jobs);
+	assert_int_equal(dbk_count_writer_new(w, NULL, NULL, &w), 0);
+	count = w;
+	assert_int_equal(write_pieces(w, data, size), 0);
+	assert_int_equal(dbk_writer_finish(w), 0);
+	assert_int_equal(dbk_count_writer_bytes(count), size);
+	sha256sum_of(file, want);
+	assert_string_equal(dbk_sha256_writer_hex(sha), want);
+	dbk_writer_free(w);
+	assert_int_equal(thread_count(), 1);
+
+	if (sh("gzip -t '%s'", file) != 0 || sh("zcat '%s' | cmp -s - '%s'", file, orig) != 0)
+		fail_msg("jobs %d, %zu bytes: gzip does not read the output back", jobs, size);
+	assert_int_equal(read_back(file, 1, &back, &n, rhex), 0);
+	assert_int_equal(n, size);
+	if (size)
+		assert_memory_equal(back, data, size);
+	assert_string_equal(rhex, want);
+	free(back);
+	assert_int_equal(stat(file, &st), 0);
+	return (size_t)st.st_size;
+}
+
+static void test_pgzip_roundtrip(void **state)
+{
+	static const int jobs[] = {1, 2, 4};
+	const size_t B = DBK_PGZIP_BLOCK;
+	const size_t sizes[] = {0, 1, B - 1, B, B + 1, 2 * B, 3 * MiB + 17, 10 * B + 12345};
+	static const enum pgz_kind kinds[] = {PGZ_RANDOM, PGZ_REPEAT, PGZ_TEXT};
+
+	(void)state;
+	for (size_t j = 0; j < sizeof(jobs) / sizeof(jobs[0]); j++)
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+				unsigned char *d = pgz_data(kinds[k], sizes[s]);
+				size_t gz = check_pgzip(d, sizes[s], jobs[j]);
+
+				/* Random input grows by stored-block overhead only;
+				 * a repeated line shrinks a hundredfold. */
+				if (kinds[k] == PGZ_RANDOM)
+					assert_true(gz <= sizes[s] + sizes[s] / 100 + 64);
+				if (kinds[k] == PGZ_REPEAT && sizes[s] >= B)
+					assert_true(gz < sizes[s] / 100);
+				free(d);
+			}
+}
+
+/* The blocks are primed with the previous 32 KiB, so the ratio is within 1%
+ * (plus the header and flush markers) of one zlib stream at the same level,
+ * and the output is the same whatever the number of threads. */
+static void test_pgzip_ratio(void **state)
+{
+	const size_t size = 16 * MiB + 333;
+	unsigned char *d = pgz_data(PGZ_TEXT, size);
+	struct dbk_writer *w;
+	struct stat st;
+	size_t single, par[3];
+	char h1[DBK_SHA256_HEX_LEN + 1], h2[DBK_SHA256_HEX_LEN + 1];
+
+	(void)state;
+	assert_int_equal(dbk_file_writer_new(tpath("single.gz"), &w), 0);
+	assert_int_equal(dbk_gzip_writer_new(w, 6, &w), 0);
+	assert_int_equal(write_pieces(w, d, size), 0);
+	assert_int_equal(dbk_writer_finish(w), 0);
+	dbk_writer_free(w);
+	assert_int_equal(stat(tpath("single.gz"), &st), 0);
+	single = (size_t)st.st_size;
+
+	par[0] = check_pgzip(d, size, 1);
+	sha256sum_of(tpath("p.sql.gz"), h1);
+	par[1] = check_pgzip(d, size, 2);
+	par[2] = check_pgzip(d, size, 4);
+	sha256sum_of(tpath("p.sql.gz"), h2);
+	assert_string_equal(h1, h2);
+	assert_int_equal(par[0], par[1]);
+	assert_int_equal(par[0], par[2]);
+	if (par[0] > single + single / 100 + 300)
+		fail_msg("parallel %zu bytes, single stream %zu bytes", par[0], single);
+	/* Not a trivially compressible input: the check means something. */
+	assert_true(single < size / 2 && single > size / 20);
+	free(d);
+}
+
+static void test_pgzip_bad_args(void **state)
+{
+	struct dbk_writer *w, *next;
+
+	(void)state;
+	assert_int_equal(dbk_fd_writer_new(STDOUT_FILENO, &next), 0);
+	assert_int_equal(dbk_pgzip_writer_new(next, 6, 0, &w), DBK_EUSAGE);
+	assert_null(w);
+	assert_non_null(strstr(dbk_errmsg(), "jobs"));
+	dbk_clearerr();
+	assert_int_equal(dbk_fd_writer_new(STDOUT_FILENO, &next), 0);
+	assert_int_equal(dbk_pgzip_writer_new(next, 6, 65, &w), DBK_EUSAGE);
+	dbk_clearerr();
+	assert_int_equal(dbk_fd_writer_new(STDOUT_FILENO, &next), 0);
+	assert_int_equal(dbk_pgzip_writer_new(next, 0, 2, &w), DBK_EUSAGE);
+	dbk_clearerr();
+	assert_int_equal(thread_count(), 1);
+}
+
+/* A full disk under the parallel writer: the file layer's EFBIG comes back
+ * through dbk_write or finish on this thread with the file's name, the
+ * partial file is removed, and freeing the chain joins every worker (an
+ * alarm turns a hang into a failure). */
+static void test_pgzip_file_size_limit(void **state)
+{
+	static const int jobs[] = {1, 2, 4};
+
+	(void)state;
+	for (size_t j = 0; j < sizeof(jobs) / sizeof(jobs[0]); j++) {
+		const char *p = tpath("full.sql.gz");
+		pid_t pid;
+		int st;
+
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct rlimit rl = {MiB, MiB};
+			struct dbk_writer *w;
+			unsigned char *data = pgz_data(PGZ_RANDOM, 8 * MiB);
+			char want[600];
+			int rc;
+
+			alarm(60);
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+				_exit(3);
+			if (dbk_file_writer_new(p, &w) || dbk_sha256_writer_new(w, &w) ||
+			    dbk_pgzip_writer_new(w, 6, jobs[j], &w))
+				_exit(4);
+			rc = write_pieces(w, data, 8 * MiB);
+			if (rc == 0)
+				rc = dbk_writer_finish(w);
+			/* A failed writer stays failed, without touching the
+			 * threads again. */
+			if (rc != 0 && dbk_write(w, "x", 1) != rc)
+				_exit(5);
+			dbk_writer_free(w);
+			free(data);
+			snprintf(want, sizeof(want), "could not write '%s': File too large", p);
+			if (rc != DBK_EIO || strcmp(dbk_errmsg(), want) != 0) {
+				fprintf(stderr, "rc %d, message \"%s\"\n", rc, dbk_errmsg());
+				_exit(1);
+			}
+			if (thread_count() != 1)
+				_exit(6);
+			_exit(access(p, F_OK) == 0 ? 2 : 0);
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			fail_msg("jobs %d: child %s %d", jobs[j],
+				 WIFEXITED(st) ? "exited" : "killed by",
+				 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	}
+}
+
+/* A chain dropped half-way (the driver failed) joins its workers and
+ * leaves no file. */
+static void test_pgzip_abandoned(void **state)
+{
+	const char *p = tpath("abandoned.sql.gz");
+	unsigned char *data = pgz_data(PGZ_TEXT, 5 * MiB);
+	struct dbk_writer *w;
+
+	(void)state;
+	assert_int_equal(dbk_file_writer_new(p, &w), 0);
+	assert_int_equal(dbk_pgzip_writer_new(w, 6, 2, &w), 0);
+	assert_int_equal(write_pieces(w, data, 5 * MiB), 0);
+	dbk_writer_free(w);
+	assert_int_equal(thread_count(), 1);
+	assert_int_equal(access(p, F_OK), -1);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -807,6 +1061,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_mkdir_private, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_file_atomic, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_path_join, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pgzip_roundtrip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pgzip_ratio, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pgzip_bad_args, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pgzip_file_size_limit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pgzip_abandoned, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
