@@ -138,15 +138,20 @@ int pgd_read_comments(struct pgd_dump *d)
 		struct pgd_obj *w = o;
 		if (o->alias >= 0)
 			w = &d->objs[o->alias];
-		if (!o->objtype || !o->ident || (!w->sql && w->kind != PGK_SCHEMA))
-			continue;
 		int sub = atoi(PQgetvalue(r, i, 2));
+		if (!w->sql && w->kind != PGK_SCHEMA)
+			continue;
 		if (sub > 0 && PQgetisnull(r, i, 4))
+			continue;
+		/* the relation of a composite type is an alias of the type */
+		const char *ident = o->ident ? o->ident : w->ident;
+		if ((sub == 0 && !o->objtype) || !ident || (sub > 0 && o->kind == PGK_ALIAS &&
+							    w->kind == PGK_EXTENSION))
 			continue;
 		if (o->kind == PGK_SCHEMA && !o->sql)
 			public_seen = 1;
 		if (sub > 0)
-			dbk_strbuf_addf(&w->extra, "COMMENT ON COLUMN %s.%s IS ", o->ident,
+			dbk_strbuf_addf(&w->extra, "COMMENT ON COLUMN %s.%s IS ", ident,
 					PQgetvalue(r, i, 4));
 		else
 			dbk_strbuf_addf(&w->extra, "COMMENT ON %s %s IS ", o->objtype, o->ident);
