@@ -267,12 +267,66 @@ static int sqlite_header_is_wal(const unsigned char *hdr, size_t n)
 	return n >= 20 && hdr[18] == 2 && hdr[19] == 2;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it
+ * is not one: overlong forms, surrogates and code points past U+10FFFF are
+ * refused, as the manifest (jansson) refuses them. */
+static size_t sqlite_utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* The name a table is reported under: SQLite keeps any bytes in a name, but
+ * the manifest holds UTF-8 only, with U+FFFD for each byte that is not.
+ * Reporting the same form here keeps the counts of a dump, of the scratch of
+ * a restore and of a live database comparable with the manifest's. */
+static void sqlite_report_name(struct dbk_strbuf *out, const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = strlen(name), i = 0;
+
+	dbk_strbuf_reset(out);
+	while (i < n) {
+		size_t len = sqlite_utf8_seq(p + i, n - i);
+		if (len == 0) {
+			dbk_strbuf_addstr(out, "\xef\xbf\xbd");
+			i++;
+		} else {
+			dbk_strbuf_add(out, p + i, len);
+			i += len;
+		}
+	}
+}
+
 /* Lists the user tables of db with exact row counts, sorted, in one read
  * transaction so the counts belong together.  path names the database in
  * messages.  Shared by count_tables and dump (on the copy). */
 static int sqlite_count(sqlite3 *db, const char *path, struct dbk_tables *out)
 {
 	struct dbk_strlist names = DBK_STRLIST_INIT;
+	struct dbk_strbuf shown = DBK_STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc, ret = 0, began = 0;
 
@@ -309,7 +363,8 @@ static int sqlite_count(sqlite3 *db, const char *path, struct dbk_tables *out)
 		rc = sqlite3_prepare_v2(db, q, -1, &st, NULL);
 		sqlite3_free(q);
 		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			dbk_tables_add(out, names.items[i], sqlite3_column_int64(st, 0));
+			sqlite_report_name(&shown, names.items[i]);
+			dbk_tables_add(out, shown.buf, sqlite3_column_int64(st, 0));
 		} else if (sqlite_is_busy(rc) || rc == SQLITE_CORRUPT || rc == SQLITE_IOERR ||
 			   rc == SQLITE_NOMEM) {
 			ret = sqlite_fail_db(db, rc, "could not count the rows of", path);
@@ -330,6 +385,7 @@ out:
 	if (began)
 		(void)sqlite_exec(db, "COMMIT");
 	dbk_strlist_release(&names);
+	dbk_strbuf_release(&shown);
 	return ret;
 }
 
@@ -1248,6 +1304,25 @@ out:
 	return ret;
 }
 
+/* The dump is the database's pages, all of them: page_count * page_size. */
+static int sqlite_size_hint(struct dbk_conn *conn, uint64_t *bytes)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)conn;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*bytes = 0;
+	rc = sqlite3_prepare_v2(
+	    c->db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1,
+	    &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		*bytes = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sqlite_fail_db(c->db, rc, "could not read database", c->path);
+	return 0;
+}
+
 const struct dbk_driver dbk_driver_sqlite = {
     .name = "sqlite",
     .ext = "db",
@@ -1267,4 +1342,5 @@ const struct dbk_driver dbk_driver_sqlite = {
     .sniff = sqlite_sniff,
     .check_copy = sqlite_check_copy,
     .cleanup = sqlite_cleanup,
+    .size_hint = sqlite_size_hint,
 };
