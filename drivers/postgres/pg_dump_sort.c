@@ -6,8 +6,10 @@
  * view, an array type for its element type...: see the aliases of
  * pg_dump_catalog.c) plus the edges the catalog reader added itself.  Among
  * the objects ready at each step the smallest (kind, schema, name, oid)
- * goes first, so two dumps of the same database are identical.  A cycle is
- * an error naming its objects.
+ * goes first, so two dumps of the same database are identical.  A cycle
+ * through a view is broken like pg_dump does (a placeholder view with the
+ * same columns first, CREATE OR REPLACE VIEW later); any other cycle is an
+ * error naming its objects.
  *
  * Post-data objects have no ordering problems but a few, solved by their
  * kind: indexes and constraints before the ATTACH of partition indexes,
@@ -137,7 +139,84 @@ static int sort_is_pre(const struct pgd_obj *o)
 	return o->section == PGD_PRE && o->alias < 0;
 }
 
+static int sort_once(struct pgd_dump *d, long *stuck_view);
+
+/* Breaks a cycle through view v the way pg_dump does: a placeholder view
+ * with the same columns (all NULL) is created first and everything that
+ * needs v uses it; the real definition replaces it later. */
+static int sort_split_view(struct pgd_dump *d, size_t v)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(&q, "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
+			    "(SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM "
+			    "pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE "
+			    "co.oid = a.attcollation AND a.attcollation <> t.typcollation) FROM "
+			    "pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = %u "
+			    "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+			d->objs[v].objid);
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	struct dbk_strbuf sql = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(&sql, "CREATE VIEW %s AS\n SELECT", d->objs[v].ident);
+	for (int i = 0; i < PQntuples(r); i++) {
+		dbk_strbuf_addf(&sql, "%s\n    NULL::%s", i ? "," : "", PQgetvalue(r, i, 1));
+		if (!PQgetisnull(r, i, 2))
+			dbk_strbuf_addf(&sql, " COLLATE %s", PQgetvalue(r, i, 2));
+		dbk_strbuf_addf(&sql, " AS %s", PQgetvalue(r, i, 0));
+	}
+	dbk_strbuf_addstr(&sql, ";\n");
+	PQclear(r);
+	size_t p = pgd_add_obj(d, 0, 0, PGK_TYPE, d->objs[v].nsp, d->objs[v].name);
+	struct pgd_obj *ph = &d->objs[p], *view = &d->objs[v];
+	ph->sql = dbk_strbuf_detach(&sql);
+	/* the placeholder needs only the types, schemas and extensions */
+	for (size_t k = 0; k < view->ndeps; k++) {
+		enum pgd_kind kk = d->objs[view->deps[k]].kind;
+		if (kk == PGK_SCHEMA || kk == PGK_EXTENSION || kk == PGK_COLLATION || kk == PGK_TYPE)
+			pgd_add_dep(ph, view->deps[k]);
+	}
+	for (size_t i = 0; i < d->nobjs; i++) {
+		struct pgd_obj *o = &d->objs[i];
+		if (i == p)
+			continue;
+		for (size_t k = 0; k < o->ndeps; k++)
+			if (o->deps[k] == v)
+				o->deps[k] = p;
+	}
+	pgd_add_dep(view, p);
+	/* CREATE VIEW -> CREATE OR REPLACE VIEW */
+	if (strncmp(view->sql, "CREATE VIEW", 11) == 0) {
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&s, "CREATE OR REPLACE VIEW%s", view->sql + 11);
+		free(view->sql);
+		view->sql = dbk_strbuf_detach(&s);
+	}
+	/* owner and comments stay with the real definition */
+	return 0;
+}
+
 int pgd_sort(struct pgd_dump *d)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		long view = -1;
+		free(d->order);
+		d->order = NULL;
+		d->norder = 0;
+		int rc = sort_once(d, &view);
+		if (rc == 0 || view < 0)
+			return rc;
+		dbk_clearerr();
+		rc = sort_split_view(d, (size_t)view);
+		if (rc)
+			return rc;
+	}
+	return dbk_seterr(DBK_EFAIL, "database '%s' has dependency cycles dbkeep cannot break",
+			  d->dbname);
+}
+
+static int sort_once(struct pgd_dump *d, long *stuck_view)
 {
 	size_t n = d->nobjs;
 	size_t *indeg = calloc(n ? n : 1, sizeof *indeg);
@@ -200,6 +279,14 @@ int pgd_sort(struct pgd_dump *d)
 				heap_push(d, &h, radj[k]);
 	}
 	if (d->norder < npre) {
+		/* a view in the cycle can be split (the smallest, for stable output) */
+		for (size_t i = 0; i < n; i++) {
+			const struct pgd_obj *o = &d->objs[i];
+			if (sort_is_pre(o) && indeg[i] > 0 && o->kind == PGK_VIEW && o->sql &&
+			    strncmp(o->sql, "CREATE OR REPLACE", 17) != 0 &&
+			    (*stuck_view < 0 || sort_cmp(d, i, (size_t)*stuck_view) < 0))
+				*stuck_view = (long)i;
+		}
 		struct dbk_strbuf sb = DBK_STRBUF_INIT;
 		int shown = 0;
 		for (size_t i = 0; i < n && shown < 12; i++) {

@@ -382,4 +382,11 @@ INSERT INTO "we.ird".hashed SELECT g, g::text FROM generate_series(1, 10) g;
 ALTER TABLE "we.ird".hashed ADD CONSTRAINT hashed_k UNIQUE (k);
 CREATE TABLE "we.ird".fkp (k int REFERENCES "we.ird".hashed (k));
 
+-- a view in a dependency cycle through a SQL-standard function body
+CREATE VIEW app.cyc_view AS SELECT 1 AS a, 'x'::text AS b;
+CREATE FUNCTION app.cyc_fn() RETURNS SETOF app.cyc_view LANGUAGE sql STABLE
+    BEGIN ATOMIC SELECT * FROM app.cyc_view; END;
+CREATE OR REPLACE VIEW app.cyc_view AS SELECT 1 AS a, 'x'::text AS b FROM app.cyc_fn() LIMIT 0;
+COMMENT ON VIEW app.cyc_view IS 'in a cycle';
+
 ANALYZE;
