@@ -227,8 +227,10 @@ static int pgd_lock_tables(struct pgd_dump *d)
 				break;
 			PGresult *lr = PQexec(d->pg, lock.buf);
 			if (!lr || PQresultStatus(lr) != PGRES_COMMAND_OK) {
-				const char *st = lr ? PQresultErrorField(lr, PG_DIAG_SQLSTATE) : NULL;
-				char *msg = strdup(lr ? PQresultErrorMessage(lr) : PQerrorMessage(d->pg));
+				const char *st =
+				    lr ? PQresultErrorField(lr, PG_DIAG_SQLSTATE) : NULL;
+				char *msg =
+				    strdup(lr ? PQresultErrorMessage(lr) : PQerrorMessage(d->pg));
 				PQclear(lr);
 				if (st && strcmp(st, "55P03") == 0)
 					rc = pgd_lock_failed(d, names.buf, msg ? msg : "");
@@ -386,10 +388,11 @@ int pg_dump_run(struct pg_conn *c, const struct dbk_dump_opts *opts, struct dbk_
 	d.info = info;
 	d.dbname = c->dbname ? c->dbname : PQdb(c->pg);
 	if (d.ver < 120000) {
-		return dbk_seterr(DBK_EFAIL,
-				  "could not dump database '%s': server version %d is not supported "
-				  "(12 or later is needed)",
-				  d.dbname, d.ver);
+		return dbk_seterr(
+		    DBK_EFAIL,
+		    "could not dump database '%s': server version %d is not supported "
+		    "(12 or later is needed)",
+		    d.dbname, d.ver);
 	}
 
 	rc = pgd_session_setup(&d);

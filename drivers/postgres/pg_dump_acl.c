@@ -38,27 +38,32 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 	else
 		dbk_strbuf_addf(&base, "acldefault(%s, %s)", kind, owner);
 	dbk_strbuf_addf(&cur, "coalesce(%s, %s)", acl, base.buf);
-	dbk_strbuf_addf(sb, "CASE WHEN %s IS NULL AND %s IS NULL THEN NULL ELSE (SELECT "
-			    "string_agg(l, E'\\n' ORDER BY k, o) FROM (",
+	dbk_strbuf_addf(sb,
+			"CASE WHEN %s IS NULL AND %s IS NULL THEN NULL ELSE (SELECT "
+			"string_agg(l, E'\\n' ORDER BY k, o) FROM (",
 			acl, init ? init : "NULL::aclitem[]");
 	/* revokes: what the new object has and the source does not */
-	dbk_strbuf_addf(sb, "SELECT 0 AS k, 0::bigint AS o, 'R' || E'\\t' || "
-			    "string_agg(b.privilege_type, ', ' ORDER BY b.privilege_type) || E'\\t' || ");
+	dbk_strbuf_addf(
+	    sb, "SELECT 0 AS k, 0::bigint AS o, 'R' || E'\\t' || "
+		"string_agg(b.privilege_type, ', ' ORDER BY b.privilege_type) || E'\\t' || ");
 	dbk_strbuf_addf(sb, grantee, "b", "b");
-	dbk_strbuf_addf(sb, " AS l FROM aclexplode(%s) b WHERE NOT EXISTS (SELECT 1 FROM "
-			    "aclexplode(%s) a WHERE a.grantee = b.grantee AND a.privilege_type = "
-			    "b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY b.grantee",
+	dbk_strbuf_addf(sb,
+			" AS l FROM aclexplode(%s) b WHERE NOT EXISTS (SELECT 1 FROM "
+			"aclexplode(%s) a WHERE a.grantee = b.grantee AND a.privilege_type = "
+			"b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY b.grantee",
 			base.buf, cur.buf);
 	/* grants, in ACL order */
-	dbk_strbuf_addf(sb, " UNION ALL SELECT 1, min(a.o), CASE WHEN a.is_grantable THEN 'O' ELSE "
-			    "'G' END || E'\\t' || string_agg(a.privilege_type, ', ' ORDER BY a.o) || "
-			    "E'\\t' || ");
+	dbk_strbuf_addf(sb,
+			" UNION ALL SELECT 1, min(a.o), CASE WHEN a.is_grantable THEN 'O' ELSE "
+			"'G' END || E'\\t' || string_agg(a.privilege_type, ', ' ORDER BY a.o) || "
+			"E'\\t' || ");
 	dbk_strbuf_addf(sb, grantee, "a", "a");
-	dbk_strbuf_addf(sb, " FROM aclexplode(%s) WITH ORDINALITY a(grantor, grantee, "
-			    "privilege_type, is_grantable, o) WHERE NOT EXISTS (SELECT 1 FROM "
-			    "aclexplode(%s) b WHERE a.grantee = b.grantee AND a.privilege_type = "
-			    "b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY a.grantee, "
-			    "a.is_grantable) s) END",
+	dbk_strbuf_addf(sb,
+			" FROM aclexplode(%s) WITH ORDINALITY a(grantor, grantee, "
+			"privilege_type, is_grantable, o) WHERE NOT EXISTS (SELECT 1 FROM "
+			"aclexplode(%s) b WHERE a.grantee = b.grantee AND a.privilege_type = "
+			"b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY a.grantee, "
+			"a.is_grantable) s) END",
 			cur.buf, base.buf);
 	dbk_strbuf_release(&base);
 	dbk_strbuf_release(&cur);
@@ -68,8 +73,7 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
  * GRANT ("TABLE public.t"), or, for default privileges, a prefix
  * "ALTER DEFAULT PRIVILEGES FOR ROLE r|TABLES" split at '|'.  cols, when
  * set, is a quoted column the privileges apply to. */
-void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on,
-			const char *cols)
+void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on, const char *cols)
 {
 	const char *prefix = "";
 	size_t plen = 0;
@@ -94,8 +98,9 @@ void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on
 				while (s < t2) {
 					const char *c = memchr(s, ',', (size_t)(t2 - s));
 					const char *e = c ? c : t2;
-					dbk_strbuf_addf(&privs, "%s%.*s (%s)", privs.len ? ", " : "",
-							(int)(e - s), s, cols);
+					dbk_strbuf_addf(&privs, "%s%.*s (%s)",
+							privs.len ? ", " : "", (int)(e - s), s,
+							cols);
 					s = c ? c + 2 : t2;
 				}
 			} else {
@@ -120,12 +125,12 @@ void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on
 int pgd_read_comments(struct pgd_dump *d)
 {
 	PGresult *r = pgd_query(
-		d, "SELECT ds.classoid, ds.objoid, ds.objsubid, ds.description, "
-		   "quote_ident(a.attname) FROM pg_description ds LEFT JOIN pg_attribute a ON "
-		   "ds.classoid = 'pg_class'::regclass AND a.attrelid = ds.objoid AND a.attnum = "
-		   "ds.objsubid WHERE (ds.objoid >= 16384 OR ds.classoid = "
-		   "'pg_namespace'::regclass) AND ds.classoid <> 'pg_largeobject'::regclass ORDER BY "
-		   "1, 2, 3");
+	    d, "SELECT ds.classoid, ds.objoid, ds.objsubid, ds.description, "
+	       "quote_ident(a.attname) FROM pg_description ds LEFT JOIN pg_attribute a ON "
+	       "ds.classoid = 'pg_class'::regclass AND a.attrelid = ds.objoid AND a.attnum = "
+	       "ds.objsubid WHERE (ds.objoid >= 16384 OR ds.classoid = "
+	       "'pg_namespace'::regclass) AND ds.classoid <> 'pg_largeobject'::regclass ORDER BY "
+	       "1, 2, 3");
 	if (!r)
 		return dbk_errcode();
 	int public_seen = 0;
@@ -145,8 +150,8 @@ int pgd_read_comments(struct pgd_dump *d)
 			continue;
 		/* the relation of a composite type is an alias of the type */
 		const char *ident = o->ident ? o->ident : w->ident;
-		if ((sub == 0 && !o->objtype) || !ident || (sub > 0 && o->kind == PGK_ALIAS &&
-							    w->kind == PGK_EXTENSION))
+		if ((sub == 0 && !o->objtype) || !ident ||
+		    (sub > 0 && o->kind == PGK_ALIAS && w->kind == PGK_EXTENSION))
 			continue;
 		if (o->kind == PGK_SCHEMA && !o->sql)
 			public_seen = 1;
@@ -173,29 +178,29 @@ int pgd_write_roles(struct pgd_dump *d)
 	if (d->opts && d->opts->no_owner && d->opts->no_privileges)
 		return 0;
 	PGresult *r = pgd_query(
-		d,
-		"WITH o(r) AS (SELECT nspowner FROM pg_namespace UNION SELECT relowner FROM pg_class "
-		"UNION SELECT proowner FROM pg_proc UNION SELECT typowner FROM pg_type UNION SELECT "
-		"collowner FROM pg_collation UNION SELECT oprowner FROM pg_operator UNION SELECT "
-		"stxowner FROM pg_statistic_ext UNION SELECT cfgowner FROM pg_ts_config UNION SELECT "
-		"dictowner FROM pg_ts_dict UNION SELECT fdwowner FROM pg_foreign_data_wrapper UNION "
-		"SELECT srvowner FROM pg_foreign_server UNION SELECT umuser FROM pg_user_mapping UNION "
-		"SELECT pubowner FROM pg_publication UNION SELECT evtowner FROM pg_event_trigger UNION "
-		"SELECT lomowner FROM pg_largeobject_metadata UNION SELECT defaclrole FROM "
-		"pg_default_acl UNION SELECT unnest(polroles) FROM pg_policy UNION SELECT datdba FROM "
-		"pg_database WHERE datname = current_database() UNION SELECT setrole FROM "
-		"pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = "
-		"current_database()) UNION SELECT (aclexplode(relacl)).grantee FROM pg_class UNION "
-		"SELECT (aclexplode(attacl)).grantee FROM pg_attribute WHERE attacl IS NOT NULL UNION "
-		"SELECT (aclexplode(proacl)).grantee FROM pg_proc UNION SELECT "
-		"(aclexplode(nspacl)).grantee FROM pg_namespace UNION SELECT "
-		"(aclexplode(typacl)).grantee FROM pg_type UNION SELECT (aclexplode(fdwacl)).grantee "
-		"FROM pg_foreign_data_wrapper UNION SELECT (aclexplode(srvacl)).grantee FROM "
-		"pg_foreign_server UNION SELECT (aclexplode(lomacl)).grantee FROM "
-		"pg_largeobject_metadata UNION SELECT (aclexplode(defaclacl)).grantee FROM "
-		"pg_default_acl UNION SELECT (aclexplode(datacl)).grantee FROM pg_database WHERE "
-		"datname = current_database()) SELECT ro.rolname FROM pg_roles ro JOIN o ON o.r = "
-		"ro.oid WHERE ro.rolname !~ '^pg_' ORDER BY 1");
+	    d,
+	    "WITH o(r) AS (SELECT nspowner FROM pg_namespace UNION SELECT relowner FROM pg_class "
+	    "UNION SELECT proowner FROM pg_proc UNION SELECT typowner FROM pg_type UNION SELECT "
+	    "collowner FROM pg_collation UNION SELECT oprowner FROM pg_operator UNION SELECT "
+	    "stxowner FROM pg_statistic_ext UNION SELECT cfgowner FROM pg_ts_config UNION SELECT "
+	    "dictowner FROM pg_ts_dict UNION SELECT fdwowner FROM pg_foreign_data_wrapper UNION "
+	    "SELECT srvowner FROM pg_foreign_server UNION SELECT umuser FROM pg_user_mapping UNION "
+	    "SELECT pubowner FROM pg_publication UNION SELECT evtowner FROM pg_event_trigger UNION "
+	    "SELECT lomowner FROM pg_largeobject_metadata UNION SELECT defaclrole FROM "
+	    "pg_default_acl UNION SELECT unnest(polroles) FROM pg_policy UNION SELECT datdba FROM "
+	    "pg_database WHERE datname = current_database() UNION SELECT setrole FROM "
+	    "pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = "
+	    "current_database()) UNION SELECT (aclexplode(relacl)).grantee FROM pg_class UNION "
+	    "SELECT (aclexplode(attacl)).grantee FROM pg_attribute WHERE attacl IS NOT NULL UNION "
+	    "SELECT (aclexplode(proacl)).grantee FROM pg_proc UNION SELECT "
+	    "(aclexplode(nspacl)).grantee FROM pg_namespace UNION SELECT "
+	    "(aclexplode(typacl)).grantee FROM pg_type UNION SELECT (aclexplode(fdwacl)).grantee "
+	    "FROM pg_foreign_data_wrapper UNION SELECT (aclexplode(srvacl)).grantee FROM "
+	    "pg_foreign_server UNION SELECT (aclexplode(lomacl)).grantee FROM "
+	    "pg_largeobject_metadata UNION SELECT (aclexplode(defaclacl)).grantee FROM "
+	    "pg_default_acl UNION SELECT (aclexplode(datacl)).grantee FROM pg_database WHERE "
+	    "datname = current_database()) SELECT ro.rolname FROM pg_roles ro JOIN o ON o.r = "
+	    "ro.oid WHERE ro.rolname !~ '^pg_' ORDER BY 1");
 	if (!r)
 		return dbk_errcode();
 	struct dbk_strbuf body = DBK_STRBUF_INIT;
@@ -205,8 +210,9 @@ int pgd_write_roles(struct pgd_dump *d)
 		const char *role = PQgetvalue(r, i, 0);
 		dbk_strbuf_reset(&body);
 		dbk_strbuf_reset(&sb);
-		dbk_strbuf_addstr(&body, "\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles "
-					 "WHERE rolname = ");
+		dbk_strbuf_addstr(&body,
+				  "\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles "
+				  "WHERE rolname = ");
 		pgd_add_literal(&body, role);
 		dbk_strbuf_addstr(&body, ") THEN\n        CREATE ROLE ");
 		pgd_add_ident(&body, role);
@@ -290,10 +296,11 @@ int pgd_write_acls(struct pgd_dump *d)
 int pgd_write_default_acls(struct pgd_dump *d)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
-	dbk_strbuf_addstr(&q, "SELECT quote_ident(pg_get_userbyid(da.defaclrole)), n.nspname, "
-			      "quote_ident(n.nspname), CASE da.defaclobjtype WHEN 'r' THEN 'TABLES' "
-			      "WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN "
-			      "'TYPES' WHEN 'n' THEN 'SCHEMAS' END, ");
+	dbk_strbuf_addstr(&q,
+			  "SELECT quote_ident(pg_get_userbyid(da.defaclrole)), n.nspname, "
+			  "quote_ident(n.nspname), CASE da.defaclobjtype WHEN 'r' THEN 'TABLES' "
+			  "WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN "
+			  "'TYPES' WHEN 'n' THEN 'SCHEMAS' END, ");
 	pgd_acl_sql(&q, "da.defaclacl", "da.defaclrole",
 		    "CASE da.defaclobjtype WHEN 'S' THEN 's' ELSE da.defaclobjtype END::\"char\"",
 		    "CASE WHEN da.defaclnamespace <> 0 THEN acldefault('c', da.defaclrole) END");
@@ -400,14 +407,15 @@ int pgd_write_database_props(struct pgd_dump *d)
 
 	/* ALTER DATABASE / ROLE ... SET; list-valued settings keep their
 	 * quoting (their text is already a list of quoted items) */
-	r = pgd_query(d, "SELECT CASE WHEN s.setrole = 0 THEN NULL ELSE pg_get_userbyid(s.setrole) "
-			 "END, split_part(cfg, '=', 1), CASE WHEN lower(split_part(cfg, '=', 1)) IN "
-			 "('search_path', 'temp_tablespaces', 'session_preload_libraries', "
-			 "'local_preload_libraries', 'shared_preload_libraries') THEN substr(cfg, "
-			 "strpos(cfg, '=') + 1) ELSE quote_literal(substr(cfg, strpos(cfg, '=') + 1)) "
-			 "END FROM pg_db_role_setting s, unnest(s.setconfig) WITH ORDINALITY AS "
-			 "u(cfg, ord) WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname "
-			 "= current_database()) ORDER BY s.setrole, u.ord");
+	r = pgd_query(
+	    d, "SELECT CASE WHEN s.setrole = 0 THEN NULL ELSE pg_get_userbyid(s.setrole) "
+	       "END, split_part(cfg, '=', 1), CASE WHEN lower(split_part(cfg, '=', 1)) IN "
+	       "('search_path', 'temp_tablespaces', 'session_preload_libraries', "
+	       "'local_preload_libraries', 'shared_preload_libraries') THEN substr(cfg, "
+	       "strpos(cfg, '=') + 1) ELSE quote_literal(substr(cfg, strpos(cfg, '=') + 1)) "
+	       "END FROM pg_db_role_setting s, unnest(s.setconfig) WITH ORDINALITY AS "
+	       "u(cfg, ord) WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname "
+	       "= current_database()) ORDER BY s.setrole, u.ord");
 	if (!r) {
 		dbk_strbuf_release(&q);
 		dbk_strbuf_release(&body);
@@ -434,7 +442,8 @@ int pgd_write_database_props(struct pgd_dump *d)
 	PQclear(r);
 	int rc = 0;
 	if (body.len) {
-		dbk_strbuf_addstr(&q, "-- database-level properties (of the database loaded into)\nDO ");
+		dbk_strbuf_addstr(
+		    &q, "-- database-level properties (of the database loaded into)\nDO ");
 		dbk_strbuf_addstr(&args, "");
 		struct dbk_strbuf full = DBK_STRBUF_INIT;
 		dbk_strbuf_addf(&full, "\nBEGIN\n%sEND\n", body.buf);
@@ -452,18 +461,19 @@ int pgd_write_database_props(struct pgd_dump *d)
 int pgd_database_json(struct pgd_dump *d, char **out)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
-	dbk_strbuf_addf(&q,
-			"SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype, %s, %s, "
-			"%s, %s, pg_get_userbyid(datdba), datconnlimit, datallowconn FROM "
-			"pg_database WHERE datname = current_database()",
-			d->ver >= 150000 ? "CASE datlocprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN "
-					   "'builtin' ELSE 'libc' END"
-					 : "'libc'",
-			d->ver >= 170000   ? "datlocale"
-			: d->ver >= 150000 ? "daticulocale"
-					   : "NULL",
-			d->ver >= 160000 ? "daticurules" : "NULL",
-			d->ver >= 150000 ? "datcollversion" : "NULL");
+	dbk_strbuf_addf(
+	    &q,
+	    "SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype, %s, %s, "
+	    "%s, %s, pg_get_userbyid(datdba), datconnlimit, datallowconn FROM "
+	    "pg_database WHERE datname = current_database()",
+	    d->ver >= 150000 ? "CASE datlocprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN "
+			       "'builtin' ELSE 'libc' END"
+			     : "'libc'",
+	    d->ver >= 170000   ? "datlocale"
+	    : d->ver >= 150000 ? "daticulocale"
+			       : "NULL",
+	    d->ver >= 160000 ? "daticurules" : "NULL",
+	    d->ver >= 150000 ? "datcollversion" : "NULL");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
 	if (!r)
@@ -486,8 +496,7 @@ int pgd_database_json(struct pgd_dump *d, char **out)
 	json_object_set_new(j, "owner", JS(8));
 	json_object_set_new(j, "connection_limit", json_integer(atoi(PQgetvalue(r, 0, 9))));
 	json_object_set_new(j, "is_template", json_false());
-	json_object_set_new(j, "allow_connections",
-			    json_boolean(PQgetvalue(r, 0, 10)[0] == 't'));
+	json_object_set_new(j, "allow_connections", json_boolean(PQgetvalue(r, 0, 10)[0] == 't'));
 	json_object_set_new(j, "server_version", json_integer(d->ver));
 #undef JS
 	PQclear(r);

@@ -22,6 +22,10 @@
 #include "dbkeep/error.h"
 #include "pg_dump_internal.h"
 
+/* The SQL text below is laid out by hand: clang-format would split the
+ * macro pieces of each query over dozens of lines. */
+/* clang-format off */
+
 #define QN(nsp, name) "quote_ident(" nsp ") || '.' || quote_ident(" name ")"
 #define NOT_EXT(cat, oid)                                                                          \
 	"NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '" cat \
@@ -1481,3 +1485,4 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_refused(d);
 	return rc;
 }
+/* clang-format on */

@@ -146,12 +146,13 @@ static int data_lo_content(struct pgd_dump *d, const char *oid)
 	for (long long pos = 0;; pos += PGD_LO_CHUNK) {
 		snprintf(off, sizeof off, "%lld", pos);
 		const char *params[3] = {oid, off, len};
-		PGresult *r = PQexecParams(d->pg, "SELECT pg_catalog.lo_get($1::oid, $2::bigint, $3::int)",
-					   3, NULL, params, NULL, NULL, 1);
+		PGresult *r =
+		    PQexecParams(d->pg, "SELECT pg_catalog.lo_get($1::oid, $2::bigint, $3::int)", 3,
+				 NULL, params, NULL, NULL, 1);
 		if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
-			rc = dbk_seterr(DBK_EDB, "could not read large object %s of database '%s': %s",
-					oid, d->dbname,
-					r ? PQresultErrorMessage(r) : PQerrorMessage(d->pg));
+			rc = dbk_seterr(
+			    DBK_EDB, "could not read large object %s of database '%s': %s", oid,
+			    d->dbname, r ? PQresultErrorMessage(r) : PQerrorMessage(d->pg));
 			PQclear(r);
 			break;
 		}

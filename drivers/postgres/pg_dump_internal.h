@@ -73,28 +73,28 @@ struct pgd_obj {
 	uint32_t classid, objid;
 	enum pgd_kind kind;
 	enum pgd_section section;
-	char *nsp;      /* raw schema name, "" for objects outside schemas */
-	char *name;     /* raw name, for ordering and messages */
-	char *objtype;  /* "TABLE", "FUNCTION"...: for ALTER/COMMENT ON; NULL: none */
-	char *ident;    /* quoted (qualified) name after objtype */
-	char *owner;    /* quoted owner role, NULL: no ALTER ... OWNER */
-	char *sql;      /* the DDL; NULL: writes nothing */
-	char *acl;      /* privilege lines (see pg_dump_acl.c), NULL: none */
-	char *granttype; /* "TABLE", "SEQUENCE"...: for GRANT ... ON */
+	char *nsp;		 /* raw schema name, "" for objects outside schemas */
+	char *name;		 /* raw name, for ordering and messages */
+	char *objtype;		 /* "TABLE", "FUNCTION"...: for ALTER/COMMENT ON; NULL: none */
+	char *ident;		 /* quoted (qualified) name after objtype */
+	char *owner;		 /* quoted owner role, NULL: no ALTER ... OWNER */
+	char *sql;		 /* the DDL; NULL: writes nothing */
+	char *acl;		 /* privilege lines (see pg_dump_acl.c), NULL: none */
+	char *granttype;	 /* "TABLE", "SEQUENCE"...: for GRANT ... ON */
 	struct dbk_strbuf extra; /* comments written right after sql */
-	long alias;     /* -1, or the index of the object that writes this one */
-	size_t *deps;   /* indexes of objects this one depends on */
+	long alias;		 /* -1, or the index of the object that writes this one */
+	size_t *deps;		 /* indexes of objects this one depends on */
 	size_t ndeps, adeps;
 	int emitted;
 	/* tables (PGK_TABLE) only */
 	char relkind;
-	int has_data;      /* rows are copied (plain tables, partition leaves) */
-	char *copy_cols;   /* quoted column list for COPY, without generated ones */
-	int populated;     /* matviews: REFRESH at the end */
+	int has_data;	 /* rows are copied (plain tables, partition leaves) */
+	char *copy_cols; /* quoted column list for COPY, without generated ones */
+	int populated;	 /* matviews: REFRESH at the end */
 	/* sequences only: the column owning it ('a') or identity ('i') */
 	char seq_dep;
 	uint32_t seq_table;
-	char *seq_owned;   /* ALTER SEQUENCE ... OWNED BY, until linked */
+	char *seq_owned; /* ALTER SEQUENCE ... OWNED BY, until linked */
 };
 
 struct pgd_dump {
@@ -137,8 +137,9 @@ void pgd_add_ident(struct dbk_strbuf *sb, const char *s);
 /* Appends body dollar-quoted with a tag that does not occur in it. */
 void pgd_add_dollar(struct dbk_strbuf *sb, const char *body);
 /* The SQL condition "namespace alias n is a user schema". */
-#define PGD_USER_NSP \
-	"(n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)')"
+#define PGD_USER_NSP                                                                               \
+	"(n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ "                 \
+	"'^pg_(toast|temp_|toast_temp_)')"
 /* True when the object is kept by the schema / table filters. */
 int pgd_schema_wanted(const struct pgd_dump *d, const char *nsp);
 int pgd_table_wanted(const struct pgd_dump *d, const char *nsp, const char *name);
@@ -176,7 +177,6 @@ int pgd_write_default_acls(struct pgd_dump *d);
 int pgd_write_database_props(struct pgd_dump *d);
 int pgd_database_json(struct pgd_dump *d, char **out);
 /* Turns privilege lines into GRANT/REVOKE statements on "granttype ident". */
-void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on,
-			const char *cols);
+void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on, const char *cols);
 
 #endif

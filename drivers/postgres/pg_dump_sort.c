@@ -147,12 +147,13 @@ static int sort_once(struct pgd_dump *d, long *stuck_view);
 static int sort_split_view(struct pgd_dump *d, size_t v)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
-	dbk_strbuf_addf(&q, "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
-			    "(SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM "
-			    "pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE "
-			    "co.oid = a.attcollation AND a.attcollation <> t.typcollation) FROM "
-			    "pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = %u "
-			    "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+	dbk_strbuf_addf(&q,
+			"SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
+			"(SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM "
+			"pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE "
+			"co.oid = a.attcollation AND a.attcollation <> t.typcollation) FROM "
+			"pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = %u "
+			"AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
 			d->objs[v].objid);
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
@@ -174,7 +175,8 @@ static int sort_split_view(struct pgd_dump *d, size_t v)
 	/* the placeholder needs only the types, schemas and extensions */
 	for (size_t k = 0; k < view->ndeps; k++) {
 		enum pgd_kind kk = d->objs[view->deps[k]].kind;
-		if (kk == PGK_SCHEMA || kk == PGK_EXTENSION || kk == PGK_COLLATION || kk == PGK_TYPE)
+		if (kk == PGK_SCHEMA || kk == PGK_EXTENSION || kk == PGK_COLLATION ||
+		    kk == PGK_TYPE)
 			pgd_add_dep(ph, view->deps[k]);
 	}
 	for (size_t i = 0; i < d->nobjs; i++) {
