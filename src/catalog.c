@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,6 +625,33 @@ static const struct dbk_entry *catalog_find_name(const struct dbk_catalog *cat, 
 	return NULL;
 }
 
+/* For a spec that resolves outside the folder: refuses it when it is a
+ * symbolic link inside the folder.  The folder holds only what dbkeep wrote,
+ * and following such a link would restore a file outside it that the user
+ * never named. */
+static int catalog_refuse_link(const struct dbk_catalog *cat, const char *spec)
+{
+	char *copy = NULL, *parent = NULL, *realdir = NULL;
+	struct stat st;
+	int rc = 0;
+
+	if (lstat(spec, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	if (!(copy = dbk_strdup(spec)))
+		return DBK_ENOMEM;
+	parent = realpath(dirname(copy), NULL);
+	realdir = realpath(cat->dir, NULL);
+	if (parent && realdir && strcmp(parent, realdir) == 0)
+		rc = dbk_seterr(DBK_EUSAGE,
+				"'%s' is a symbolic link in the backup folder: "
+				"dbkeep does not follow links there",
+				spec);
+	free(copy);
+	free(parent);
+	free(realdir);
+	return rc;
+}
+
 /* "N" or "sN": the entry of that number, or DBK_EUSAGE. */
 static int catalog_by_number(const struct dbk_catalog *cat, const char *spec, int safety,
 			     const struct dbk_entry **out)
@@ -774,6 +802,8 @@ int dbk_catalog_resolve(struct dbk_catalog *cat, const char *spec, struct dbk_en
 		*out = e;
 		goto out;
 	}
+	if ((rc = catalog_refuse_link(cat, spec)) < 0)
+		goto out;
 	rc = catalog_outside(spec, real, tmp, out);
 out:
 	if (rc < 0)
