@@ -84,6 +84,12 @@ int cmd_restore(int argc, const char **argv)
 	     : dbk_cli.db  ? dbk_cli.db
 	     : e->has_manifest ? e->manifest.database
 			       : NULL;
+	if (!db && (e->problems & DBK_PROBLEM_BAD_MANIFEST)) {
+		/* The damage is the news, not a missing --db. */
+		rc = dbk_seterr(DBK_ECORRUPT, "backup '%s' is not restorable: manifest is unreadable",
+				e->file);
+		goto out;
+	}
 	if (!db) {
 		rc = dbk_seterr(DBK_EUSAGE,
 				"backup '%s' has no manifest naming its database: use --db", e->file);
