@@ -135,3 +135,94 @@ sql_close() {
 	wait "${SQL_PID[$name]}" 2>/dev/null
 	unset "SQL_FD[$name]" "SQL_PID[$name]"
 }
+
+# ---- "nothing changed" snapshots (bad input and security tests) ----------
+# fs_state PATH...: every file, folder and link under the PATHs with its
+# mode, size, link target and content checksum, sorted; the folder lock
+# (rewritten by every run) is left out.  Equal before and after a command
+# means the command changed nothing there.
+fs_state() {
+	find "$@" ! -name .dbkeep.lock -printf '%p %y %m %s -> %l\n' 2>/dev/null | LC_ALL=C sort
+	find "$@" -type f ! -name .dbkeep.lock -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort
+}
+# pg_state DB...: the list of databases, then for each DB every table's rows
+# as one ordered checksum (after need_pg).
+pg_state() {
+	local db
+	pg -d postgres -c "SELECT datname FROM pg_database ORDER BY 1"
+	for db in "$@"; do
+		echo "== $db"
+		pg -d "$db" <<'SQL'
+SELECT format('SELECT %L, count(*), md5(coalesce(string_agg(t::text, E''\n'' ORDER BY t::text), '''')) FROM %s t',
+	      c.oid::regclass::text, c.oid::regclass)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY 1 \gexec
+SQL
+	done
+}
+# set_reseal DATAFILE [RAWBYTES]: after DATAFILE was edited, rewrites its
+# .sha256 and its manifest's sha256 and storedBytes (and rawBytes when
+# given) to match, as if the damage had been there when it was checksummed.
+set_reseal() {
+	local f=$1 raw=${2:-} sum size
+	sum=$(sha256sum "$f" | cut -d' ' -f1)
+	size=$(stat -c %s "$f")
+	echo "$sum  $(basename "$f")" >"$f.sha256"
+	sqlite3 :memory: "select writefile('$f.json', json_set(readfile('$f.json'),
+		'\$.sha256', '$sum', '\$.storedBytes', $size${raw:+, '\$.rawBytes', $raw}))" >/dev/null
+}
+
+# ---- fault injection (t04*) ----------------------------------------------------
+#   ms_now                  milliseconds since the epoch
+#   rand_below N            a random integer in [0, N) (N up to 2^30)
+#   sleep_ms N              sleeps N milliseconds
+#   kill9_after MS CMD...   runs CMD in the background (output in $T/kill.out,
+#                           $T/kill.err), sends it SIGKILL after MS ms, and
+#                           returns its status: 137 when the kill hit it
+#   complete_sets DIR       the data files in DIR that have a manifest, sorted
+#   leftovers DIR           .partial files and dump scratch files in DIR
+#   list_entries DIR        "file ok" per backup of `dbkeep list --json`
+#                           (ok is 1 or 0); fails when list fails
+#   sqlite_content_sum DB   sha256 of `sqlite3 DB .dump`
+#   pg_content_sum DB       sha256 over every user table's name, row count
+#                           and the sum of its rows' 64-bit hashes (order-free,
+#                           so no sort: fast on tens of MB)
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+rand_below() { echo $(((RANDOM << 15 | RANDOM) % $1)); }
+sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
+kill9_after() {
+	local ms=$1 pid; shift
+	"$@" </dev/null >"$T/kill.out" 2>"$T/kill.err" &
+	pid=$!
+	sleep_ms "$ms"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+complete_sets() {
+	local f
+	for f in "$1"/*.json; do
+		[ -e "$f" ] || continue
+		f=$(basename "$f")
+		echo "${f%.json}"
+	done | sort
+}
+leftovers() { ls -A "$1" 2>/dev/null | grep -E '\.partial$|^\.dbkeep-scratch-' ; true; }
+list_entries() {
+	"$DBKEEP" list -d "$1" --json </dev/null >"$T/list.json" 2>"$T/list.err" || return 1
+	sqlite3 :memory: "select json_extract(value, '\$.file') || ' ' ||
+		(case when json_extract(value, '\$.ok') then 1 else 0 end)
+		from json_each(readfile('$T/list.json'), '\$.backups')"
+}
+sqlite_content_sum() { sqlite3 -cmd '.timeout 10000' "$1" .dump | sha256sum | cut -d' ' -f1; }
+pg_content_sum() {
+	local q
+	q=$(pg -d "$1" -c "SELECT string_agg(format(
+		'SELECT %L, count(*), sum(hashtextextended(t::text, 0)::numeric) FROM %I.%I t',
+		n.nspname || '.' || c.relname, n.nspname, c.relname), ' UNION ALL ')
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema'
+		AND n.nspname NOT LIKE 'pg\\_%'") || return 1
+	[ -n "$q" ] || { echo empty; return 0; }
+	pg -d "$1" -c "SELECT * FROM ($q) s ORDER BY 1" | sha256sum | cut -d' ' -f1
+}
