@@ -25,13 +25,6 @@ last_manifest() { ls "$T/rt$rt_n"/bk/*.json | head -1; }
 chinook_copy chinook.db
 roundtrip "Chinook: backup, restore 1 into a new file" chinook.db
 same "Chinook: manifest integrity ok" "$(manifest_get "$(last_manifest)" '$.integrity')" ok
-roundtrip "Chinook uncompressed (-n)" chinook.db \
-	"$DBKEEP backup --db {src} -d {dir}/bk -q -n && cp \"\$(ls {dir}/bk/*.db)\" {file}"
-# The copied file alone, outside any folder and without its manifest: what
-# a user restores from after copying a backup elsewhere.
-roundtrip "Chinook restored from a bare .gz path outside the folder" chinook.db "$BACKUP" \
-	"$DBKEEP restore {file} -d {dir}/other --db {dst} --force -q"
-
 # ---- a hot WAL left by a writer that still holds its connection ---------
 # The writer commits 500 rows with automatic checkpoints off and keeps its
 # connection open, so those rows exist only in wal.db-wal.
@@ -57,7 +50,10 @@ same "WAL: the writer's connection still works and sees 600 rows" \
 cp wal.db frozen.db && cp wal.db-wal frozen.db-wal
 sql_close writer
 check "(set-up) frozen.db-wal is not empty" test -s frozen.db-wal
-roundtrip "WAL left hot by a crash (db + -wal, no -shm): nothing lost" frozen.db
+# Restored from the bare .gz copied out of the folder, without its manifest:
+# what a user does with a backup copied elsewhere.
+roundtrip "WAL left hot by a crash (db + -wal, no -shm), restored from a bare .gz path" frozen.db \
+	"$BACKUP" "$DBKEEP restore {file} -d {dir}/other --db {dst} --force -q"
 
 # ---- everything odd -------------------------------------------------------
 sqlite3 odd.db >/dev/null <<'EOF'

@@ -5,19 +5,19 @@
 # the next backup succeeds.  SIGTERM (Ctrl-C, systemd stop) cleans up at once.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
-# 30 MB of random blobs: incompressible, so the backup takes a while.
+# 20 MB of random blobs: incompressible, so the backup takes a while.
 sqlite3 big.db "create table b(id integer primary key, x blob);
-	insert into b(x) select randomblob(100000) from generate_series(1, 300);"
+	insert into b(x) select randomblob(100000) from generate_series(1, 200);"
 leftovers() { ls -A bk 2>/dev/null | grep -E '\.partial$|^\.dbkeep-scratch' | tr '\n' ' '; }
 complete_sets() { ls bk | grep -cE '^big_.*\.db\.gz\.json$'; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
 t0=$(ms)
-run 0 "(set-up) a full backup of 30 MB" "$DBKEEP" backup --db big.db -d bk -q --no-prune
+run 0 "(set-up) a full backup of 20 MB" "$DBKEEP" backup --db big.db -d bk -q --no-prune
 full=$(($(ms) - t0))
 echo "# a full backup takes $full ms"
 
-trials=5
+trials=4
 for i in $(seq $trials); do
 	# Spread the kills over the whole run, with some jitter.
 	delay=$((full * i / (trials + 1) + RANDOM % 100))
