@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "dbkeep/error.h"
@@ -24,6 +25,18 @@ static void group_key(const struct dbk_entry *e, struct dbk_strbuf *key)
 	dbk_strbuf_addf(key, "\n%s", e->engine ? e->engine : "");
 }
 
+/* Removes a file of a set, but never a symbolic link: dbkeep writes none,
+ * so a link in the folder was put there by someone else (its target is
+ * untouched either way, but the link is not ours to delete). */
+static int delete_file(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return 0;
+	return dbk_unlink_quiet(path);
+}
+
 static int delete_set(const struct dbk_entry *e)
 {
 	struct dbk_strbuf p = DBK_STRBUF_INIT;
@@ -31,13 +44,13 @@ static int delete_set(const struct dbk_entry *e)
 
 	/* Manifest first: once it is gone, the rest is no longer a backup. */
 	dbk_strbuf_addf(&p, "%s%s", e->path, DBK_SUFFIX_MANIFEST);
-	rc = dbk_unlink_quiet(p.buf);
+	rc = delete_file(p.buf);
 	if (rc == 0)
-		rc = dbk_unlink_quiet(e->path);
+		rc = delete_file(e->path);
 	dbk_strbuf_reset(&p);
 	dbk_strbuf_addf(&p, "%s%s", e->path, DBK_SUFFIX_SHA256);
 	if (rc == 0)
-		rc = dbk_unlink_quiet(p.buf);
+		rc = delete_file(p.buf);
 	dbk_strbuf_release(&p);
 	return rc;
 }
