@@ -78,4 +78,16 @@ same "a restore into a new file makes no safety backup" "$(ls backups | grep -c 
 run 0 "restore 2 --no-safety-backup" "$DBKEEP" restore 2 --force --no-safety-backup
 same "--no-safety-backup restores" "$(dump_sum chinook.db)" "$good"
 same "--no-safety-backup writes no safety backup" "$(ls backups | grep -c 'preRestore.*\.gz$')" 2
+
+# A database with spaces and non-ASCII in its path, backed up through a
+# relative path from one folder and restored from another: the manifest's
+# absolute path finds it.
+mkdir -p "$T/dir ü/x"
+chinook_copy "$T/dir ü/x/my db ü.sqlite"
+(cd "$T/dir ü" && "$DBKEEP" backup --db "x/my db ü.sqlite" -d "$T/bk2" -q </dev/null)
+same "the odd path is recorded absolute" "$(manifest_get "$(ls "$T"/bk2/*.json)" '$.database')" "$T/dir ü/x/my db ü.sqlite"
+sqlite3 "$T/dir ü/x/my db ü.sqlite" "delete from Track"
+(cd / && "$DBKEEP" restore 1 -d "$T/bk2" --force -q </dev/null)
+same "restore from another folder brings its rows back" \
+	"$(sqlite3 "$T/dir ü/x/my db ü.sqlite" 'select count(*) from Track')" 3503
 echo "1..$tap_n"

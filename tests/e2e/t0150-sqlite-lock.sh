@@ -88,4 +88,23 @@ t0=$(now_ms)
 run 0 "a lock file left by a dead holder does not block" "$DBKEEP" backup --db chinook.db -d bk -q --no-prune
 took=$(($(now_ms) - t0))
 if [ "$took" -lt 3000 ]; then ok "and it did not wait (${took} ms)"; else not_ok "and it did not wait (${took} ms)"; fi
+
+# ---- the database, not the folder, is locked --------------------------------
+# A backup that cannot read the database gives up after the busy timeout,
+# writes nothing and leaves the folder free for the next run.
+chinook_copy held.db
+sql_open holder held.db
+sql_do holder "begin exclusive; delete from Track;" >/dev/null
+before=$(folder)
+DBKEEP_BUSY_TIMEOUT_MS=500 run 1 "a backup of an exclusively locked database fails (exit 1)" \
+	timeout 60 "$DBKEEP" backup --db held.db -d bk
+grep_in "the message names the database and says locked" "^dbkeep: .*held\.db.*locked" "$T/err"
+same "it wrote nothing" "$(folder)" "$before"
+same "it left no scratch copy" "$(ls -A bk | grep -c '^\.dbkeep-scratch')" 0
+sql_do holder "rollback;" >/dev/null
+sql_close holder
+t0=$(now_ms)
+run 0 "the folder is free at once for the next backup" "$DBKEEP" backup --db held.db -d bk -q --no-prune
+same "that backup has every Track row (the rolled-back delete is not in it)" \
+	"$(manifest_get "$(ls -t bk/held_*.json | head -1)" '$.tables.Track')" 3503
 echo "1..$tap_n"
