@@ -35,6 +35,7 @@
 
 #include <sqlite3.h>
 
+#include "dbkeep/cleanup.h"
 #include "dbkeep/driver.h"
 #include "dbkeep/error.h"
 #include "dbkeep/fsutil.h"
@@ -177,6 +178,27 @@ static int sqlite_probe(sqlite3 *db)
 	return sqlite_exec(db, "SELECT count(*) FROM sqlite_schema");
 }
 
+/* Registers (or forgets) path and its SQLite siblings for removal if a
+ * signal ends dbkeep while the scratch copy exists. */
+static void sqlite_track_files(const char *path, int track)
+{
+	struct dbk_strbuf sib = DBK_STRBUF_INIT;
+
+	for (size_t i = 0; i < sizeof(sqlite_siblings) / sizeof(sqlite_siblings[0]); i++) {
+		dbk_strbuf_reset(&sib);
+		dbk_strbuf_addf(&sib, "%s%s", path, sqlite_siblings[i]);
+		if (track)
+			dbk_cleanup_add(sib.buf);
+		else
+			dbk_cleanup_forget(sib.buf);
+	}
+	if (track)
+		dbk_cleanup_add(path);
+	else
+		dbk_cleanup_forget(path);
+	dbk_strbuf_release(&sib);
+}
+
 /* Removes path and the files SQLite keeps beside it.  Errors are ignored:
  * this only runs on scratch files, whose removal is best effort by nature
  * (cleanup removes leftovers of killed runs). */
@@ -191,6 +213,7 @@ static void sqlite_remove_files(const char *path)
 	}
 	(void)unlink(path);
 	dbk_strbuf_release(&sib);
+	sqlite_track_files(path, 0);
 }
 
 /* The folder of path ("." when it has none) and its last component. */
@@ -236,6 +259,7 @@ static int sqlite_mkscratch(const char *dir, const char *prefix, struct dbk_strb
 	if (*fd < 0)
 		return dbk_seterr(DBK_EIO, "could not create a scratch file in '%s': %s", dir,
 				  strerror(errno));
+	sqlite_track_files(path->buf, 1);
 	return 0;
 }
 
@@ -267,66 +291,12 @@ static int sqlite_header_is_wal(const unsigned char *hdr, size_t n)
 	return n >= 20 && hdr[18] == 2 && hdr[19] == 2;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it
- * is not one: overlong forms, surrogates and code points past U+10FFFF are
- * refused, as the manifest (jansson) refuses them. */
-static size_t sqlite_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], cp;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* The name a table is reported under: SQLite keeps any bytes in a name, but
- * the manifest holds UTF-8 only, with U+FFFD for each byte that is not.
- * Reporting the same form here keeps the counts of a dump, of the scratch of
- * a restore and of a live database comparable with the manifest's. */
-static void sqlite_report_name(struct dbk_strbuf *out, const char *name)
-{
-	const unsigned char *p = (const unsigned char *)name;
-	size_t n = strlen(name), i = 0;
-
-	dbk_strbuf_reset(out);
-	while (i < n) {
-		size_t len = sqlite_utf8_seq(p + i, n - i);
-		if (len == 0) {
-			dbk_strbuf_addstr(out, "\xef\xbf\xbd");
-			i++;
-		} else {
-			dbk_strbuf_add(out, p + i, len);
-			i += len;
-		}
-	}
-}
-
 /* Lists the user tables of db with exact row counts, sorted, in one read
  * transaction so the counts belong together.  path names the database in
  * messages.  Shared by count_tables and dump (on the copy). */
 static int sqlite_count(sqlite3 *db, const char *path, struct dbk_tables *out)
 {
 	struct dbk_strlist names = DBK_STRLIST_INIT;
-	struct dbk_strbuf shown = DBK_STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc, ret = 0, began = 0;
 
@@ -363,8 +333,9 @@ static int sqlite_count(sqlite3 *db, const char *path, struct dbk_tables *out)
 		rc = sqlite3_prepare_v2(db, q, -1, &st, NULL);
 		sqlite3_free(q);
 		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			sqlite_report_name(&shown, names.items[i]);
-			dbk_tables_add(out, shown.buf, sqlite3_column_int64(st, 0));
+			/* dbk_tables_add keeps the name as the manifest will
+			 * (valid UTF-8), so lists from anywhere compare. */
+			dbk_tables_add(out, names.items[i], sqlite3_column_int64(st, 0));
 		} else if (sqlite_is_busy(rc) || rc == SQLITE_CORRUPT || rc == SQLITE_IOERR ||
 			   rc == SQLITE_NOMEM) {
 			ret = sqlite_fail_db(db, rc, "could not count the rows of", path);
@@ -385,7 +356,6 @@ out:
 	if (began)
 		(void)sqlite_exec(db, "COMMIT");
 	dbk_strlist_release(&names);
-	dbk_strbuf_release(&shown);
 	return ret;
 }
 

@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,46 +12,13 @@
 #include <unistd.h>
 
 #include "dbkeep/backupset.h"
+#include "dbkeep/cleanup.h"
 #include "dbkeep/error.h"
 #include "dbkeep/fsutil.h"
 #include "dbkeep/log.h"
 #include "dbkeep/names.h"
 #include "dbkeep/progress.h"
 #include "dbkeep/stream.h"
-
-/* The .partial files of the set being written, for the signal handler: a
- * Ctrl-C or SIGTERM must not leave them behind.  Fixed storage because the
- * handler may only call async-signal-safe functions. */
-static char partial_paths[3][4096];
-
-static void on_fatal_signal(int sig)
-{
-	for (int i = 0; i < 3; i++)
-		if (partial_paths[i][0])
-			unlink(partial_paths[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void track_partial(int slot, const char *path)
-{
-	if (path && strlen(path) < sizeof(partial_paths[slot]))
-		strcpy(partial_paths[slot], path);
-	else
-		partial_paths[slot][0] = '\0';
-}
-
-static void install_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fatal_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 /* Writes a small file of the set under its .partial name: O_EXCL, 0600, fsync. */
 static int write_small(const char *path, const char *text, size_t len)
@@ -184,7 +150,6 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 
 	dbk_manifest_init(m);
 	*path_out = NULL;
-	install_handlers();
 
 	choose_name(req, now, &file);
 	dbk_path_join(&data, req->dir, file.buf);
@@ -193,9 +158,9 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 	dbk_strbuf_addf(&sha_part, "%s%s", sha_final.buf, DBK_SUFFIX_PARTIAL);
 	dbk_strbuf_addf(&man_final, "%s%s", data.buf, DBK_SUFFIX_MANIFEST);
 	dbk_strbuf_addf(&man_part, "%s%s", man_final.buf, DBK_SUFFIX_PARTIAL);
-	track_partial(0, part.buf);
-	track_partial(1, sha_part.buf);
-	track_partial(2, man_part.buf);
+	dbk_cleanup_add(part.buf);
+	dbk_cleanup_add(sha_part.buf);
+	dbk_cleanup_add(man_part.buf);
 
 	dbk_verbose("backing up '%s' to '%s'", conn->display, data.buf);
 	if (conn->drv->size_hint && conn->drv->size_hint(conn, &hint) != 0) {
@@ -269,9 +234,9 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 	/* The commit point: from here on the set exists, and the next run rolls
 	 * a half-renamed set forward instead of back, so a signal must no
 	 * longer remove the .partial files. */
-	track_partial(0, NULL);
-	track_partial(1, NULL);
-	track_partial(2, NULL);
+	dbk_cleanup_forget(part.buf);
+	dbk_cleanup_forget(sha_part.buf);
+	dbk_cleanup_forget(man_part.buf);
 	if ((rc = dbk_rename_durable(man_part.buf, man_final.buf)))
 		goto out;
 	committed = 1;
@@ -287,9 +252,9 @@ out:
 		dbk_unlink_quiet(sha_part.buf);
 		dbk_unlink_quiet(man_part.buf);
 	}
-	track_partial(0, NULL);
-	track_partial(1, NULL);
-	track_partial(2, NULL);
+	dbk_cleanup_forget(part.buf);
+	dbk_cleanup_forget(sha_part.buf);
+	dbk_cleanup_forget(man_part.buf);
 	dbk_dump_info_release(&info);
 	free(json);
 	dbk_strbuf_release(&file);

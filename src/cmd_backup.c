@@ -143,8 +143,13 @@ int cmd_backup(int argc, const char **argv)
 	/* Retention runs only after a backup that succeeded. */
 	if (!dbk_cli.no_prune) {
 		dbk_cli_retention(&keep);
+		struct dbk_entry self;
+
+		memset(&self, 0, sizeof(self));
+		self.file = m.file;
+		self.engine = m.engine;
 		if ((rc = dbk_catalog_load(dbk_cli.dir, &cat)) ||
-		    (rc = dbk_prune(&cat, &keep, 0, 0)))
+		    (rc = dbk_prune(&cat, &keep, 0, 0, &self)))
 			goto out;
 	}
 out:

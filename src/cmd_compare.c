@@ -30,6 +30,8 @@ static void row(const char *name, const struct dbk_table_count *b, const struct 
 		snprintf(ls, sizeof(ls), "%" PRId64, l->rows);
 	if (!same)
 		(*diff)++;
+	if (dbk_verbosity < 0)
+		return;
 	printf("%c %-48s %12s %12s\n", same ? ' ' : '*', name, bs, ls);
 }
 
@@ -67,7 +69,8 @@ int cmd_compare(int argc, const char **argv)
 	if ((rc = drv->connect(&target, &conn)) || (rc = drv->count_tables(conn, &live)))
 		goto out;
 	bt = &e->manifest.tables;
-	printf("  %-48s %12s %12s\n", "table", "backup", "live");
+	if (dbk_verbosity >= 0)
+		printf("  %-48s %12s %12s\n", "table", "backup", "live");
 	for (size_t i = 0; i < bt->n; i++)
 		row(bt->items[i].name, &bt->items[i], dbk_tables_find(&live, bt->items[i].name),
 		    &diff);

@@ -35,7 +35,7 @@ int cmd_prune(int argc, const char **argv)
 	if ((rc = dbk_dir_open_locked("prune", &lock)) ||
 	    (rc = dbk_catalog_load(dbk_cli.dir, &cat)))
 		goto out;
-	rc = dbk_prune(&cat, &keep, dbk_cli.dry_run, dbk_verbosity >= 0);
+	rc = dbk_prune(&cat, &keep, dbk_cli.dry_run, dbk_verbosity >= 0, NULL);
 out:
 	dbk_lock_release(&lock);
 	dbk_catalog_release(&cat);

@@ -55,7 +55,8 @@ static int delete_set(const struct dbk_entry *e)
 	return rc;
 }
 
-int dbk_prune(struct dbk_catalog *cat, const struct dbk_retention *r, int dry_run, int report)
+int dbk_prune(struct dbk_catalog *cat, const struct dbk_retention *r, int dry_run, int report,
+	      const struct dbk_entry *only)
 {
 	struct dbk_strbuf key = DBK_STRBUF_INIT, other = DBK_STRBUF_INIT;
 	struct dbk_retention_item *items = NULL;
@@ -79,6 +80,11 @@ int dbk_prune(struct dbk_catalog *cat, const struct dbk_retention *r, int dry_ru
 		if (done[i] || cat->entries[i].cls != DBK_ENTRY_REGULAR)
 			continue;
 		group_key(&cat->entries[i], &key);
+		if (only) {
+			group_key(only, &other);
+			if (strcmp(key.buf, other.buf) != 0)
+				continue;
+		}
 		for (size_t j = i; j < cat->n; j++) {
 			if (done[j] || cat->entries[j].cls != DBK_ENTRY_REGULAR)
 				continue;

@@ -153,7 +153,13 @@ static int check_backup(const struct dbk_entry *e, int decode, struct dbk_strbuf
 	if (rc) {
 		problem(result, &first, rc, "%s", dbk_errmsg());
 		dbk_clearerr();
-		goto out;
+		/* Still hash the rest of the stored file: a checksum mismatch
+		 * tells the admin the file changed since it was written. */
+		if (!decode || dbk_read_drain(sha) != 0) {
+			dbk_clearerr();
+			goto out;
+		}
+		decode = 0;
 	}
 	if (m && strcmp(dbk_sha256_reader_hex(sha), m->sha256) != 0)
 		problem(result, &first, DBK_ECORRUPT,

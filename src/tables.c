@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbkeep/strbuf.h"
 #include "dbkeep/tables.h"
 
 static void *grow_array(void *items, size_t *alloc, size_t need, size_t size)
@@ -33,69 +34,16 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/*
- * Table names travel through JSON manifests, which hold only UTF-8: a byte
- * that is not part of valid UTF-8 (an SQLite name may be anything) is kept
- * as the text \xNN.  Every list is built through here, so a name reads the
- * same in a manifest and in a live count.
- */
-static char *printable_name(const char *name)
-{
-	const unsigned char *s = (const unsigned char *)name;
-	size_t len = strlen(name), out = 0;
-	char *p = malloc(len * 4 + 1);
-
-	if (!p) {
-		fputs("dbkeep: out of memory\n", stderr);
-		abort();
-	}
-	while (*s) {
-		size_t n = utf8_len(s);
-		if (n == 0) {
-			out += (size_t)sprintf(p + out, "\\x%02x", *s);
-			s++;
-			continue;
-		}
-		memcpy(p + out, s, n);
-		out += n;
-		s += n;
-	}
-	p[out] = '\0';
-	return p;
-}
-
+/* Names are kept as valid UTF-8 (see dbk_strbuf_add_utf8), the form a
+ * manifest holds, so a dump's, a scratch's and a live database's lists
+ * compare with the manifest's whatever bytes a name has. */
 void dbk_tables_add(struct dbk_tables *t, const char *name, int64_t rows)
 {
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+
+	dbk_strbuf_add_utf8(&sb, name);
 	t->items = grow_array(t->items, &t->alloc, t->n + 1, sizeof(*t->items));
-	t->items[t->n].name = printable_name(name);
+	t->items[t->n].name = dbk_strbuf_detach(&sb);
 	t->items[t->n].rows = rows;
 	t->n++;
 }

@@ -14,7 +14,10 @@
 /* Decides for every regular backup in cat and deletes the ones no rule keeps
  * (unless dry_run).  report: print one line a backup on stdout ("kept ...
  * (last, daily)" / "deleted ..."); otherwise only deletions under -v.
+ * only: when not NULL, just the backups of only's database (a backup's own
+ * retention leaves other databases' backups in the folder alone).
  * Call with the folder lock held. */
-int dbk_prune(struct dbk_catalog *cat, const struct dbk_retention *r, int dry_run, int report);
+int dbk_prune(struct dbk_catalog *cat, const struct dbk_retention *r, int dry_run, int report,
+	      const struct dbk_entry *only);
 
 #endif

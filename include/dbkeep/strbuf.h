@@ -31,6 +31,10 @@ void dbk_strbuf_addstr(struct dbk_strbuf *sb, const char *s);
 void dbk_strbuf_addch(struct dbk_strbuf *sb, char c);
 void dbk_strbuf_addf(struct dbk_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dbk_strbuf_vaddf(struct dbk_strbuf *sb, const char *fmt, va_list ap);
+/* Appends s with U+FFFD in place of every byte that is not part of valid
+ * UTF-8 (JSON, and so manifests, hold UTF-8 only; SQLite names and paths
+ * may hold any bytes). */
+void dbk_strbuf_add_utf8(struct dbk_strbuf *sb, const char *s);
 void dbk_strbuf_setlen(struct dbk_strbuf *sb, size_t len);
 /* Returns the string, now owned by the caller (free()), and resets sb. */
 char *dbk_strbuf_detach(struct dbk_strbuf *sb);
