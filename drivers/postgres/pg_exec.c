@@ -740,10 +740,10 @@ void pg_exec_result_release(struct pg_exec_result *res)
 }
 
 /* Whether text holds word a then word b (ASCII case-insensitive, white
- * space between), each at word boundaries. */
+ * space between), each at word boundaries; b may be NULL for word a alone. */
 static int exec_has_words(const char *text, size_t len, const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t la = strlen(a), lb = b ? strlen(b) : 0, i, j;
 
 	for (i = 0; i + la <= len; i++) {
 		if (i > 0 && split_is_ident_cont((unsigned char)text[i - 1]))
