@@ -810,15 +810,59 @@ static int sqlite_exists(const struct dbk_target *t, int *exists)
 
 /* ---- restore ------------------------------------------------------------- */
 
-/* Writes everything read from r into fd (the file at path), then fsyncs. */
-static int sqlite_fill_file(struct dbk_reader *r, int fd, const char *path)
+/* The text sqlite3's .dump starts with: such files, left in the backup
+ * folder by older cron jobs, restore by running them into the scratch. */
+static int sqlite_is_sql_dump(const void *head, size_t n)
 {
-	unsigned char *buf = dbk_malloc(SQLITE_CHUNK);
-	int ret = 0;
+	static const char *const starts[] = {"PRAGMA foreign_keys=OFF;", "BEGIN TRANSACTION;"};
 
-	if (!buf)
-		return DBK_ENOMEM;
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+		if (n >= strlen(starts[i]) && memcmp(head, starts[i], strlen(starts[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Runs an SQL script (the rest of it read from r after the first n bytes in
+ * head) into the empty database at path, one complete statement at a time
+ * (sqlite3_complete), so memory holds one statement.  A script that leaves
+ * its transaction open was cut short: refused rather than restored half.
+ */
+static int sqlite_run_script(const char *path, const unsigned char *head, size_t n,
+			     struct dbk_reader *r, unsigned char *buf)
+{
+	struct dbk_strbuf stmt = DBK_STRBUF_INIT, msg = DBK_STRBUF_INIT;
+	sqlite3 *db = NULL;
+	long line = 1, first_line = 1;
+	int rc, ret = 0;
+
+	rc = sqlite_open(path, SQLITE_OPEN_READWRITE, sqlite_busy_ms(), &db, &msg);
+	if (rc != SQLITE_OK) {
+		ret = dbk_seterr(DBK_EDB, "could not open scratch file '%s': %s", path, msg.buf);
+		goto out;
+	}
 	for (;;) {
+		for (size_t i = 0; i < n; i++) {
+			char ch = (char)head[i];
+
+			if (stmt.len == 0 && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')) {
+				line += ch == '\n';
+				continue;
+			}
+			if (stmt.len == 0)
+				first_line = line;
+			dbk_strbuf_addch(&stmt, ch);
+			line += ch == '\n';
+			if (ch != ';' || !sqlite3_complete(stmt.buf))
+				continue;
+			rc = sqlite3_exec(db, stmt.buf, NULL, NULL, NULL);
+			if (rc != SQLITE_OK) {
+				ret = dbk_seterr(DBK_ECORRUPT, "SQL dump, line %ld: %s", first_line,
+						 sqlite3_errmsg(db));
+				goto out;
+			}
+			dbk_strbuf_reset(&stmt);
+		}
 		ssize_t k = dbk_read(r, buf, SQLITE_CHUNK);
 		if (k < 0) {
 			ret = (int)k;
@@ -826,6 +870,50 @@ static int sqlite_fill_file(struct dbk_reader *r, int fd, const char *path)
 		}
 		if (k == 0)
 			break;
+		head = buf;
+		n = (size_t)k;
+	}
+	if (stmt.len || !sqlite3_get_autocommit(db))
+		ret = dbk_seterr(DBK_ECORRUPT,
+				 "SQL dump is truncated: it ends inside %s",
+				 stmt.len ? "a statement" : "a transaction");
+out:
+	if (db && sqlite3_close(db) != SQLITE_OK && !ret)
+		ret = dbk_seterr(DBK_EIO, "could not close scratch file '%s'", path);
+	dbk_strbuf_release(&stmt);
+	dbk_strbuf_release(&msg);
+	return ret;
+}
+
+/* Writes everything read from r into fd (the file at path), then fsyncs.
+ * An sqlite3 .dump script is run into the file instead of copied. */
+static int sqlite_fill_file(struct dbk_reader *r, int fd, const char *path)
+{
+	unsigned char *buf = dbk_malloc(SQLITE_CHUNK);
+	int ret = 0, first = 1;
+
+	if (!buf)
+		return DBK_ENOMEM;
+	for (;;) {
+		ssize_t k = first ? dbk_read_full(r, buf, 4096) : dbk_read(r, buf, SQLITE_CHUNK);
+		if (k < 0) {
+			ret = (int)k;
+			goto out;
+		}
+		if (k == 0)
+			break;
+		if (first && sqlite_is_sql_dump(buf, (size_t)k)) {
+			unsigned char *head = dbk_malloc((size_t)k);
+			if (!head) {
+				ret = DBK_ENOMEM;
+				goto out;
+			}
+			memcpy(head, buf, (size_t)k);
+			ret = sqlite_run_script(path, head, (size_t)k, r, buf);
+			free(head);
+			goto out;
+		}
+		first = 0;
 		for (ssize_t done = 0; done < k;) {
 			ssize_t n = write(fd, buf + done, (size_t)(k - done));
 			if (n < 0 && errno == EINTR)
@@ -1177,7 +1265,8 @@ out:
 
 static int sqlite_sniff(const void *head, size_t n)
 {
-	return n >= sizeof(sqlite_magic) && memcmp(head, sqlite_magic, sizeof(sqlite_magic)) == 0;
+	return (n >= sizeof(sqlite_magic) && memcmp(head, sqlite_magic, sizeof(sqlite_magic)) == 0) ||
+	       sqlite_is_sql_dump(head, n);
 }
 
 static int sqlite_check_copy(struct dbk_reader *r, const char *scratch_dir,
