@@ -236,8 +236,10 @@ static int manifest_parse_iso(const char *s, time_t *out)
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (!end || *end)
 		return -1;
+	/* Before 1970 is refused as createdEpoch is (and timegm's -1 is its
+	 * error), so every manifest read here can be written back. */
 	*out = timegm(&tm);
-	return 0;
+	return *out < 0 ? -1 : 0;
 }
 
 static int manifest_is_sha256_hex(const char *s)
