@@ -216,7 +216,7 @@ int pgd_write_roles(struct pgd_dump *d)
 		pgd_add_literal(&body, role);
 		dbk_strbuf_addstr(&body, ") THEN\n        CREATE ROLE ");
 		pgd_add_ident(&body, role);
-		dbk_strbuf_addstr(&body, " NOLOGIN;\n        RAISE NOTICE 'dbkeep: created missing "
+		dbk_strbuf_addstr(&body, " NOLOGIN;\n        RAISE WARNING 'dbkeep: created missing "
 					 "role % (NOLOGIN, no password)', ");
 		pgd_add_literal(&body, role);
 		dbk_strbuf_addstr(&body, ";\n    END IF;\nEND\n");
@@ -359,13 +359,17 @@ int pgd_write_database_props(struct pgd_dump *d)
 		dbk_strbuf_release(&q);
 		return dbk_errcode();
 	}
-	struct dbk_strbuf body = DBK_STRBUF_INIT;
+	/* Three blocks, so that a restore with --no-owner or --no-privileges,
+	 * which skips DO blocks that change owners or grants, keeps the rest
+	 * (comment, settings). */
+	struct dbk_strbuf body = DBK_STRBUF_INIT, owner_body = DBK_STRBUF_INIT;
+	struct dbk_strbuf acl_body = DBK_STRBUF_INIT;
 	struct dbk_strbuf args = DBK_STRBUF_INIT;
 	if (PQntuples(r) == 1) {
 		if (!(d->opts && d->opts->no_owner)) {
 			dbk_strbuf_addstr(&args, "current_database(), ");
 			pgd_add_literal(&args, PQgetvalue(r, 0, 0));
-			acl_exec(&body, "ALTER DATABASE %I OWNER TO %I", args.buf);
+			acl_exec(&owner_body, "ALTER DATABASE %I OWNER TO %I", args.buf);
 		}
 		dbk_strbuf_reset(&args);
 		dbk_strbuf_addstr(&args, "current_database(), ");
@@ -394,7 +398,7 @@ int pgd_write_database_props(struct pgd_dump *d)
 						dbk_strbuf_addch(&fmt, '%');
 					dbk_strbuf_addch(&fmt, *s);
 				}
-				acl_exec(&body, fmt.buf, "current_database()");
+				acl_exec(&acl_body, fmt.buf, "current_database()");
 				dbk_strbuf_release(&fmt);
 				if (!eol)
 					break;
@@ -419,6 +423,8 @@ int pgd_write_database_props(struct pgd_dump *d)
 	if (!r) {
 		dbk_strbuf_release(&q);
 		dbk_strbuf_release(&body);
+		dbk_strbuf_release(&owner_body);
+		dbk_strbuf_release(&acl_body);
 		dbk_strbuf_release(&args);
 		return dbk_errcode();
 	}
@@ -441,12 +447,15 @@ int pgd_write_database_props(struct pgd_dump *d)
 	}
 	PQclear(r);
 	int rc = 0;
-	if (body.len) {
+	const struct dbk_strbuf *blocks[] = {&owner_body, &body, &acl_body};
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		if (!blocks[i]->len)
+			continue;
+		struct dbk_strbuf full = DBK_STRBUF_INIT;
+		dbk_strbuf_reset(&q);
 		dbk_strbuf_addstr(
 		    &q, "-- database-level properties (of the database loaded into)\nDO ");
-		dbk_strbuf_addstr(&args, "");
-		struct dbk_strbuf full = DBK_STRBUF_INIT;
-		dbk_strbuf_addf(&full, "\nBEGIN\n%sEND\n", body.buf);
+		dbk_strbuf_addf(&full, "\nBEGIN\n%sEND\n", blocks[i]->buf);
 		pgd_add_dollar(&q, full.buf);
 		dbk_strbuf_release(&full);
 		dbk_strbuf_addstr(&q, ";\n\n");
@@ -454,6 +463,8 @@ int pgd_write_database_props(struct pgd_dump *d)
 	}
 	dbk_strbuf_release(&q);
 	dbk_strbuf_release(&body);
+	dbk_strbuf_release(&owner_body);
+	dbk_strbuf_release(&acl_body);
 	dbk_strbuf_release(&args);
 	return rc;
 }
