@@ -49,6 +49,13 @@ struct poptOption dbk_popt_conn[] = {
 	 "give up connecting after SECONDS (default 10)", "SECONDS"},
 	POPT_TABLEEND};
 
+struct poptOption dbk_popt_roles[] = {
+	{"no-owner", '\0', POPT_ARG_NONE, &dbk_cli.no_owner, 0,
+	 "PostgreSQL: no ownership, no roles", NULL},
+	{"no-privileges", '\0', POPT_ARG_NONE, &dbk_cli.no_privileges, 0,
+	 "PostgreSQL: no grants", NULL},
+	POPT_TABLEEND};
+
 struct poptOption dbk_popt_dump[] = {
 	{"compress", 'Z', POPT_ARG_INT, &dbk_cli.level, 0, "gzip level 1..9 (default 6)", "N"},
 	{"no-compress", 'n', POPT_ARG_NONE, &dbk_cli.no_compress, 0, "store without gzip", NULL},
@@ -64,10 +71,7 @@ struct poptOption dbk_popt_dump[] = {
 	 "PostgreSQL: leave out objects dbkeep cannot dump, listing them in the manifest", NULL},
 	{"allow-empty", '\0', POPT_ARG_NONE, &dbk_cli.allow_empty, 0,
 	 "accept a database with no tables", NULL},
-	{"no-owner", '\0', POPT_ARG_NONE, &dbk_cli.no_owner, 0,
-	 "PostgreSQL: no ownership, no roles", NULL},
-	{"no-privileges", '\0', POPT_ARG_NONE, &dbk_cli.no_privileges, 0,
-	 "PostgreSQL: no grants", NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_roles, 0, NULL, NULL},
 	{"lock-timeout", '\0', POPT_ARG_INT, &dbk_cli.lock_timeout, 0,
 	 "PostgreSQL: give up when tables stay locked SECONDS (default 10)", "SECONDS"},
 	POPT_TABLEEND};

@@ -80,6 +80,7 @@ extern struct dbk_cli dbk_cli;
 extern struct poptOption dbk_popt_common[];
 extern struct poptOption dbk_popt_conn[];
 extern struct poptOption dbk_popt_dump[];
+extern struct poptOption dbk_popt_roles[]; /* --no-owner, --no-privileges */
 extern struct poptOption dbk_popt_retention[];
 
 /* Runs popt over argv with table; leftover arguments are returned in *args
