@@ -1,0 +1,1 @@
+DO $$BEGIN RAISE NOTICE 'no grant here'; END$$ LANGUAGE plpgsql
