@@ -39,7 +39,7 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 		dbk_strbuf_addf(&base, "acldefault(%s, %s)", kind, owner);
 	dbk_strbuf_addf(&cur, "coalesce(%s, %s)", acl, base.buf);
 	dbk_strbuf_addf(sb,
-			"CASE WHEN %s IS NULL AND %s IS NULL THEN NULL ELSE (SELECT "
+			"CASE WHEN %s IS NULL AND %s IS NULL THEN NULL ELSE coalesce((SELECT "
 			"string_agg(l, E'\\n' ORDER BY k, o) FROM (",
 			acl, init ? init : "NULL::aclitem[]");
 	/* revokes: what the new object has and the source does not */
@@ -63,8 +63,18 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 			"privilege_type, is_grantable, o) WHERE NOT EXISTS (SELECT 1 FROM "
 			"aclexplode(%s) b WHERE a.grantee = b.grantee AND a.privilege_type = "
 			"b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY a.grantee, "
-			"a.is_grantable) s) END",
+			"a.is_grantable) s), ",
 			cur.buf, base.buf);
+	/* An ACL that equals the default but is not NULL (left so by ALTER ...
+	 * OWNER, or by a grant revoked again) is kept non-NULL by granting the
+	 * owner what it has: a no-op that makes the restored ACL read the same. */
+	dbk_strbuf_addf(sb,
+			"CASE WHEN %s IS NULL THEN (SELECT 'G' || E'\\t' || "
+			"string_agg(a.privilege_type, ', ' ORDER BY a.o) || E'\\t' || "
+			"quote_ident(pg_get_userbyid(%s)) FROM aclexplode(%s) WITH ORDINALITY "
+			"a(grantor, grantee, privilege_type, is_grantable, o) WHERE a.grantee = %s "
+			"AND NOT a.is_grantable) END) END",
+			init ? init : "NULL::aclitem[]", owner, acl, owner);
 	dbk_strbuf_release(&base);
 	dbk_strbuf_release(&cur);
 }
@@ -198,7 +208,8 @@ int pgd_write_roles(struct pgd_dump *d)
 	    "FROM pg_foreign_data_wrapper UNION SELECT (aclexplode(srvacl)).grantee FROM "
 	    "pg_foreign_server UNION SELECT (aclexplode(lomacl)).grantee FROM "
 	    "pg_largeobject_metadata UNION SELECT (aclexplode(defaclacl)).grantee FROM "
-	    "pg_default_acl UNION SELECT (aclexplode(datacl)).grantee FROM pg_database WHERE "
+	    "pg_default_acl UNION SELECT (aclexplode(lanacl)).grantee FROM pg_language UNION "
+	    "SELECT (aclexplode(datacl)).grantee FROM pg_database WHERE "
 	    "datname = current_database()) SELECT ro.rolname FROM pg_roles ro JOIN o ON o.r = "
 	    "ro.oid WHERE ro.rolname !~ '^pg_' ORDER BY 1");
 	if (!r)
@@ -277,10 +288,11 @@ int pgd_write_acls(struct pgd_dump *d)
 		const struct pgd_obj *o = &d->objs[i];
 		if (!o->acl || !o->granttype || !o->ident)
 			continue;
-		if (!o->sql && !(o->alias >= 0 && d->objs[o->alias].sql) && o->kind != PGK_SCHEMA)
+		if (!o->sql && !(o->alias >= 0 && d->objs[o->alias].sql) && o->kind != PGK_SCHEMA &&
+		    !o->acl_only)
 			continue;
 		dbk_strbuf_reset(&on);
-		dbk_strbuf_addf(&on, "%s %s", o->granttype, o->ident);
+		dbk_strbuf_addf(&on, "%s %s", o->granttype, o->grantident ? o->grantident : o->ident);
 		pgd_acl_statements(&sb, o->acl, on.buf, NULL);
 	}
 	int rc = acl_columns(d, &sb);

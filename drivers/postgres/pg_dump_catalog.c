@@ -180,6 +180,7 @@ void pgd_free_objs(struct pgd_dump *d)
 		free(o->sql);
 		free(o->acl);
 		free(o->granttype);
+		free(o->grantident);
 		free(o->copy_cols);
 		free(o->seq_owned);
 		free(o->deps);
@@ -223,6 +224,7 @@ static PGresult *cat_load(struct pgd_dump *d, const char *sql, enum pgd_kind kin
 		return NULL;
 	int n = PQntuples(r);
 	int tcol = PQfnumber(r, "tabname"); /* sub-objects of a table */
+	int gcol = PQfnumber(r, "grantident");
 	long *ix = malloc((n ? n : 1) * sizeof *ix);
 	if (!ix) {
 		fputs("dbkeep: out of memory\n", stderr);
@@ -250,6 +252,8 @@ static PGresult *cat_load(struct pgd_dump *d, const char *sql, enum pgd_kind kin
 		o->sql = pgd_field(r, i, 7);
 		o->acl = pgd_field(r, i, 8);
 		o->granttype = pgd_field(r, i, 9);
+		if (gcol >= 0)
+			o->grantident = pgd_field(r, i, gcol);
 		ix[i] = (long)k;
 	}
 	*idx = ix;
@@ -319,6 +323,75 @@ static int cat_extension_members(struct pgd_dump *d)
 		long x = pgd_find(d, 3079u, cat_oid(r, i, 2));
 		if (x >= 0 && pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1)) < 0)
 			cat_add_alias(d, cat_oid(r, i, 0), cat_oid(r, i, 1), (size_t)x);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Privileges changed on extension members after CREATE EXTENSION: the
+ * difference between their ACL and the one the extension script left
+ * (pg_init_privs, privtype 'e'), written after the extension is created.
+ * Members of extensions made by initdb (plpgsql) count too. */
+static int cat_extension_acls(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	struct {
+		const char *cat, *acl, *owner, *kind, *type, *ident, *from;
+	} k[] = {
+		{"pg_class", "o.relacl", "o.relowner",
+		 "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"",
+		 "CASE WHEN o.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END",
+		 QN("n.nspname", "o.relname"),
+		 "pg_class o JOIN pg_namespace n ON n.oid = o.relnamespace"},
+		{"pg_proc", "o.proacl", "o.proowner", "'f'",
+		 "CASE WHEN o.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END",
+		 QN("n.nspname", "o.proname") " || '(' || oidvectortypes(o.proargtypes) || ')'",
+		 "pg_proc o JOIN pg_namespace n ON n.oid = o.pronamespace"},
+		{"pg_type", "o.typacl", "o.typowner", "'T'", "'TYPE'", QN("n.nspname", "o.typname"),
+		 "pg_type o JOIN pg_namespace n ON n.oid = o.typnamespace"},
+		{"pg_namespace", "o.nspacl", "o.nspowner", "'n'", "'SCHEMA'", "quote_ident(o.nspname)",
+		 "pg_namespace o"},
+		{"pg_foreign_data_wrapper", "o.fdwacl", "o.fdwowner", "'F'", "'FOREIGN DATA WRAPPER'",
+		 "quote_ident(o.fdwname)", "pg_foreign_data_wrapper o"},
+		{"pg_foreign_server", "o.srvacl", "o.srvowner", "'S'", "'FOREIGN SERVER'",
+		 "quote_ident(o.srvname)", "pg_foreign_server o"},
+		{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
+		 "pg_language o"},
+	};
+	dbk_strbuf_addstr(&q, "SELECT * FROM (");
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		struct dbk_strbuf init = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&init,
+				"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = "
+				"'%s'::regclass AND ip.objoid = o.oid AND ip.objsubid = 0)",
+				k[i].cat);
+		dbk_strbuf_addf(&q,
+				"%sSELECT xn.nspname, x.extname, %s, %s, ",
+				i ? " UNION ALL " : "", k[i].type, k[i].ident);
+		pgd_acl_sql(&q, k[i].acl, k[i].owner, k[i].kind, init.buf);
+		dbk_strbuf_addf(&q,
+				" AS lines FROM %s JOIN pg_depend dp ON dp.classid = '%s'::regclass "
+				"AND dp.objid = o.oid AND dp.deptype = 'e' AND dp.refclassid = "
+				"'pg_extension'::regclass JOIN pg_extension x ON x.oid = dp.refobjid "
+				"JOIN pg_namespace xn ON xn.oid = x.extnamespace",
+				k[i].from, k[i].cat);
+		dbk_strbuf_release(&init);
+	}
+	dbk_strbuf_addstr(&q, ") s WHERE lines IS NOT NULL ORDER BY 2, 3, 4");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (!pgd_schema_wanted(d, PQgetvalue(r, i, 0)) &&
+		    strcmp(PQgetvalue(r, i, 1), "plpgsql") != 0)
+			continue;
+		size_t o = pgd_add_obj(d, 0, 0, PGK_ALIAS, PQgetvalue(r, i, 0), PQgetvalue(r, i, 3));
+		d->objs[o].section = PGD_POST;
+		d->objs[o].acl_only = 1;
+		d->objs[o].granttype = pgd_field(r, i, 2);
+		d->objs[o].ident = pgd_field(r, i, 3);
+		d->objs[o].acl = pgd_field(r, i, 4);
 	}
 	PQclear(r);
 	return 0;
@@ -525,7 +598,11 @@ static int cat_aggregates(struct pgd_dump *d)
 		"|| so.oprname FROM pg_operator so JOIN pg_namespace son ON son.oid = so.oprnamespace "
 		"WHERE so.oid = a.aggsortop) || ')' END, CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' "
 		"END, CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = "
-		"RESTRICTED' END) || ');', %s, 'FUNCTION' FROM pg_proc p JOIN pg_aggregate a ON "
+		"RESTRICTED' END) || ');', %s, 'FUNCTION', "
+		/* GRANT ... ON FUNCTION takes the argument types as a plain list
+		 * (no ORDER BY of ordered-set aggregates, no '*') */
+		QN("n.nspname", "p.proname") " || '(' || oidvectortypes(p.proargtypes) || ')' AS "
+		"grantident FROM pg_proc p JOIN pg_aggregate a ON "
 		"a.aggfnoid = p.oid JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " PGD_USER_NSP
 		" AND p.oid >= 16384 AND " NOT_EXT("pg_proc", "p.oid"),
 		acl);
@@ -1481,6 +1558,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_event_triggers(d);
 	if (rc == 0)
 		rc = cat_extension_members(d);
+	if (rc == 0)
+		rc = cat_extension_acls(d);
 	if (rc == 0)
 		rc = cat_refused(d);
 	return rc;

@@ -81,6 +81,8 @@ struct pgd_obj {
 	char *sql;		 /* the DDL; NULL: writes nothing */
 	char *acl;		 /* privilege lines (see pg_dump_acl.c), NULL: none */
 	char *granttype;	 /* "TABLE", "SEQUENCE"...: for GRANT ... ON */
+	char *grantident;	 /* name after granttype when not ident (aggregates) */
+	int acl_only;		 /* only privileges are written (extension members) */
 	struct dbk_strbuf extra; /* comments written right after sql */
 	long alias;		 /* -1, or the index of the object that writes this one */
 	size_t *deps;		 /* indexes of objects this one depends on */
