@@ -417,6 +417,8 @@ int pg_dump_run(struct pg_conn *c, const struct dbk_dump_opts *opts, struct dbk_
 	if (rc == 0)
 		rc = pgd_write_data(&d);
 	if (rc == 0)
+		rc = pgd_write_extension_data(&d);
+	if (rc == 0)
 		rc = pgd_write_post(&d);
 	if (rc == 0)
 		rc = pgd_write(&d, PG_DUMP_END "\n");

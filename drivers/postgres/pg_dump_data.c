@@ -44,6 +44,56 @@ static void data_marker(struct dbk_strbuf *sb, const char *nsp, const char *name
 	dbk_strbuf_addch(sb, '\n');
 }
 
+/* Runs copysql (a COPY ... TO STDOUT) and streams its rows into the dump,
+ * then the end-of-data line; *rows counts them when not NULL. */
+static int data_copy_out(struct pgd_dump *d, const struct pgd_obj *o, const char *copysql,
+			 int64_t *rows)
+{
+	int64_t n_rows = 0;
+	int rc = 0;
+	PGresult *r = PQexec(d->pg, copysql);
+	if (!r || PQresultStatus(r) != PGRES_COPY_OUT) {
+		rc = dbk_seterr(DBK_EDB, "could not dump table %s of database '%s': %s", o->ident,
+				d->dbname, r ? PQresultErrorMessage(r) : PQerrorMessage(d->pg));
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	for (;;) {
+		char *buf = NULL;
+		int n = PQgetCopyData(d->pg, &buf, 0);
+		if (n == -1)
+			break;
+		if (n < 0)
+			return dbk_seterr(DBK_EDB, "could not dump table %s of database '%s': %s",
+					  o->ident, d->dbname, PQerrorMessage(d->pg));
+		for (int i = 0; i < n; i++)
+			n_rows += buf[i] == '\n';
+		rc = dbk_write(d->w, buf, (size_t)n);
+		PQfreemem(buf);
+		if (rc) {
+			/* drain the copy so the connection stays usable */
+			while ((n = PQgetCopyData(d->pg, &buf, 0)) >= 0)
+				PQfreemem(buf);
+			PQclear(PQgetResult(d->pg));
+			return rc;
+		}
+	}
+	r = PQgetResult(d->pg);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		rc = dbk_seterr(DBK_EDB, "could not dump table %s of database '%s': %s", o->ident,
+				d->dbname, r ? PQresultErrorMessage(r) : PQerrorMessage(d->pg));
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	while ((r = PQgetResult(d->pg)) != NULL)
+		PQclear(r);
+	if (rows)
+		*rows = n_rows;
+	return pgd_write(d, "\\.\n\n");
+}
+
 static int data_copy_table(struct pgd_dump *d, const struct pgd_obj *o)
 {
 	struct dbk_strbuf sb = DBK_STRBUF_INIT;
@@ -65,47 +115,7 @@ static int data_copy_table(struct pgd_dump *d, const struct pgd_obj *o)
 	if (*cols)
 		dbk_strbuf_addf(&q, " (%s)", cols);
 	dbk_strbuf_addstr(&q, " TO STDOUT");
-	PGresult *r = PQexec(d->pg, q.buf);
-	if (!r || PQresultStatus(r) != PGRES_COPY_OUT) {
-		rc = dbk_seterr(DBK_EDB, "could not dump table %s of database '%s': %s", o->ident,
-				d->dbname, r ? PQresultErrorMessage(r) : PQerrorMessage(d->pg));
-		PQclear(r);
-		goto out;
-	}
-	PQclear(r);
-	for (;;) {
-		char *buf = NULL;
-		int n = PQgetCopyData(d->pg, &buf, 0);
-		if (n == -1)
-			break;
-		if (n < 0) {
-			rc = dbk_seterr(DBK_EDB, "could not dump table %s of database '%s': %s",
-					o->ident, d->dbname, PQerrorMessage(d->pg));
-			goto out;
-		}
-		for (int i = 0; i < n; i++)
-			rows += buf[i] == '\n';
-		rc = dbk_write(d->w, buf, (size_t)n);
-		PQfreemem(buf);
-		if (rc) {
-			/* drain the copy so the connection stays usable */
-			while ((n = PQgetCopyData(d->pg, &buf, 0)) >= 0)
-				PQfreemem(buf);
-			PQclear(PQgetResult(d->pg));
-			goto out;
-		}
-	}
-	r = PQgetResult(d->pg);
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-		rc = dbk_seterr(DBK_EDB, "could not dump table %s of database '%s': %s", o->ident,
-				d->dbname, r ? PQresultErrorMessage(r) : PQerrorMessage(d->pg));
-		PQclear(r);
-		goto out;
-	}
-	PQclear(r);
-	while ((r = PQgetResult(d->pg)) != NULL)
-		PQclear(r);
-	rc = pgd_write(d, "\\.\n\n");
+	rc = data_copy_out(d, o, q.buf, &rows);
 	if (rc == 0) {
 		dbk_strbuf_reset(&q);
 		dbk_strbuf_addf(&q, "%s.%s", o->nsp, o->name);
@@ -133,6 +143,91 @@ int pgd_write_data(struct pgd_dump *d)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = data_copy_table(d, &d->objs[v[i]]);
 	free(v);
+	return rc;
+}
+
+/* The rows of an extension configuration table that its WHERE condition
+ * (pg_extension.extcondition) selects: CREATE EXTENSION makes the table and
+ * its standard rows, the dump adds what users put there. */
+static int data_copy_config(struct pgd_dump *d, const PGresult *r, int i)
+{
+	struct pgd_obj o;
+	memset(&o, 0, sizeof o);
+	o.nsp = PQgetvalue(r, i, 1);
+	o.name = PQgetvalue(r, i, 2);
+	o.ident = PQgetvalue(r, i, 3);
+	o.copy_cols = PQgetisnull(r, i, 5) ? "" : PQgetvalue(r, i, 5);
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	int rc;
+	data_marker(&sb, o.nsp, o.name);
+	dbk_strbuf_addf(&sb, "COPY %s", o.ident);
+	if (*o.copy_cols)
+		dbk_strbuf_addf(&sb, " (%s)", o.copy_cols);
+	dbk_strbuf_addstr(&sb, " FROM stdin;\n");
+	dbk_strbuf_addf(&q, "COPY (SELECT %s FROM ONLY %s %s) TO STDOUT",
+			*o.copy_cols ? o.copy_cols : "", o.ident, PQgetvalue(r, i, 6));
+	rc = pgd_write(d, sb.buf);
+	if (rc == 0)
+		rc = data_copy_out(d, &o, q.buf, NULL);
+	dbk_strbuf_release(&sb);
+	dbk_strbuf_release(&q);
+	return rc;
+}
+
+int pgd_write_extension_data(struct pgd_dump *d)
+{
+	/* Tables first, each after the configuration tables it references
+	 * (their foreign keys exist already: the extension made them). */
+	PGresult *r = pgd_query(
+	    d,
+	    "WITH cfg AS (SELECT c.oid, n.nspname, c.relname, quote_ident(n.nspname) || '.' || "
+	    "quote_ident(c.relname) AS ident, c.relkind, (SELECT "
+	    "string_agg(quote_ident(a.attname), "
+	    "', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
+	    "AND NOT a.attisdropped AND a.attgenerated = '') AS cols, "
+	    "coalesce(x.extcondition[u.i], "
+	    "'') AS cond, xn.nspname AS xnsp FROM pg_extension x JOIN pg_namespace xn ON xn.oid = "
+	    "x.extnamespace CROSS JOIN LATERAL generate_subscripts(x.extconfig, 1) u(i) JOIN "
+	    "pg_class c ON c.oid = "
+	    "x.extconfig[u.i] JOIN pg_namespace n ON n.oid = c.relnamespace WHERE x.oid >= 16384) "
+	    "SELECT c.oid, c.nspname, c.relname, c.ident, c.relkind, c.cols, "
+	    "c.cond, c.xnsp, coalesce((WITH RECURSIVE up(r, depth) AS (SELECT c.oid, 0 UNION "
+	    "SELECT "
+	    "co.confrelid, up.depth + 1 FROM up JOIN pg_constraint co ON co.conrelid = up.r AND "
+	    "co.contype = 'f' AND co.confrelid <> up.r WHERE up.depth < 50) SELECT max(depth) FROM "
+	    "up), 0) AS lvl FROM cfg c ORDER BY c.relkind = 'S', lvl, c.nspname, c.relname");
+	if (!r)
+		return dbk_errcode();
+	int rc = 0;
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+		if (!pgd_schema_wanted(d, PQgetvalue(r, i, 7)) ||
+		    !pgd_table_wanted(d, PQgetvalue(r, i, 1), PQgetvalue(r, i, 2)))
+			continue;
+		char kind = PQgetvalue(r, i, 4)[0];
+		if (kind == 'r') {
+			rc = data_copy_config(d, r, i);
+		} else if (kind == 'S') {
+			dbk_strbuf_reset(&sb);
+			dbk_strbuf_addf(&sb, "SELECT last_value, is_called FROM %s",
+					PQgetvalue(r, i, 3));
+			PGresult *sr = pgd_query(d, sb.buf);
+			if (!sr) {
+				rc = dbk_errcode();
+				break;
+			}
+			dbk_strbuf_reset(&sb);
+			dbk_strbuf_addstr(&sb, "SELECT pg_catalog.setval(");
+			pgd_add_literal(&sb, PQgetvalue(r, i, 3));
+			dbk_strbuf_addf(&sb, ", %s, %s);\n\n", PQgetvalue(sr, 0, 0),
+					PQgetvalue(sr, 0, 1)[0] == 't' ? "true" : "false");
+			PQclear(sr);
+			rc = pgd_write(d, sb.buf);
+		}
+	}
+	dbk_strbuf_release(&sb);
+	PQclear(r);
 	return rc;
 }
 

@@ -165,6 +165,10 @@ size_t *pgd_post_order(struct pgd_dump *d, size_t *n);
 
 /* pg_dump_data.c */
 int pgd_write_data(struct pgd_dump *d);
+/* Rows of extension configuration tables (extconfig, with extcondition)
+ * and values of configuration sequences; not counted in info->tables,
+ * which, like count_tables, leaves extension tables out. */
+int pgd_write_extension_data(struct pgd_dump *d);
 int pgd_write_large_objects(struct pgd_dump *d);
 int pgd_write_sequence_values(struct pgd_dump *d);
 
