@@ -16,8 +16,23 @@
 struct load_ctx {
 	struct dbk_config *cfg;
 	const struct poptOption *const *known;
+	FILE *f;
+	int line;     /* lines read so far: inih's line number in a handler */
+	int bad_line; /* where bad_key was met */
 	char bad_key[128];
 };
+
+/* inih's reader, counting lines so that an unknown key is reported with
+ * its own line, not beside the line of an earlier syntax error. */
+static char *config_read_line(char *str, int num, void *stream)
+{
+	struct load_ctx *ctx = stream;
+	char *s = fgets(str, num, ctx->f);
+
+	if (s)
+		ctx->line++;
+	return s;
+}
 
 /* Finds the option named key in table and the tables it includes. */
 static const struct poptOption *find_option(const struct poptOption *table, const char *key)
@@ -51,7 +66,11 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	/* Options that choose the file or the job make no sense inside it. */
 	if (!known_key(ctx->known, key) || strcmp(key, "config") == 0 ||
 	    strcmp(key, "job") == 0 || strcmp(key, "all-jobs") == 0) {
-		snprintf(ctx->bad_key, sizeof(ctx->bad_key), "%s", key);
+		/* inih goes on after an error and returns the first one's line. */
+		if (!ctx->bad_key[0]) {
+			snprintf(ctx->bad_key, sizeof(ctx->bad_key), "%s", key);
+			ctx->bad_line = ctx->line;
+		}
 		return 0;
 	}
 	if (cfg->n == cfg->alloc) {
@@ -88,11 +107,16 @@ int dbk_config_load(const char *path, int must_exist, const struct poptOption *c
 	if (!S_ISREG(st.st_mode))
 		return dbk_seterr(DBK_EUSAGE, "config '%s' is not a regular file", path);
 	cfg->path = dbk_strdup(path);
-	line = ini_parse(path, on_entry, &ctx);
+	ctx.f = fopen(path, "r");
+	if (!ctx.f)
+		return dbk_seterr(DBK_EUSAGE, "could not read config '%s': %s", path,
+				  strerror(errno));
+	line = ini_parse_stream(config_read_line, &ctx, on_entry, &ctx);
+	fclose(ctx.f);
 	if (line < 0)
 		return dbk_seterr(DBK_EUSAGE, "could not read config '%s'", path);
 	if (line > 0) {
-		if (ctx.bad_key[0])
+		if (ctx.bad_key[0] && ctx.bad_line == line)
 			return dbk_seterr(DBK_EUSAGE, "config '%s' line %d: unknown key '%s'", path,
 					  line, ctx.bad_key);
 		return dbk_seterr(DBK_EUSAGE, "config '%s' line %d: syntax error", path, line);
