@@ -87,11 +87,15 @@ static int manifest_set_str(json_t *obj, const char *key, const char *s, int req
 	return json_object_set_new(obj, key, manifest_string(s));
 }
 
-/* Rounds seconds to milliseconds without libm; negative is nonsense, 0. */
+/* Rounds seconds to milliseconds without libm; negative is nonsense, 0.
+ * Past 1e12 s (a manifest may say anything) the cast to long long would
+ * overflow, which is undefined: such a value is kept as it is. */
 static double manifest_round_ms(double s)
 {
 	if (!(s > 0))
 		return 0.0;
+	if (s >= 1e12)
+		return s;
 	return (double)(long long)(s * 1000.0 + 0.5) / 1000.0;
 }
 
