@@ -27,6 +27,9 @@ struct poptOption cmd_restore_options[] = {
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_roles, 0, NULL, NULL},
 	{"compress", 'Z', POPT_ARG_INT, &dbk_cli.level, 0,
 	 "gzip level of the safety backup (default 6)", "N"},
+	{"jobs", 'j', POPT_ARG_INT, &dbk_cli.jobs, 0,
+	 "PostgreSQL: load on N connections at once, 1..64 (default: the number of online CPUs)",
+	 "N"},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_conn, 0, "Database:", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, dbk_popt_common, 0, "Common:", NULL},
 	POPT_AUTOHELP POPT_TABLEEND};
@@ -105,6 +108,7 @@ int cmd_restore(int argc, const char **argv)
 	req.opts.no_privileges = dbk_cli.no_privileges;
 	req.opts.keep_old = dbk_cli.keep_old;
 	req.opts.terminate = dbk_cli.terminate;
+	req.opts.jobs = dbk_cli.jobs;
 	rc = dbk_restore_run(&req);
 out:
 	dbk_lock_release(&lock);

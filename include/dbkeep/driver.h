@@ -73,6 +73,8 @@ struct dbk_restore_opts {
 	int no_privileges;
 	int keep_old;            /* PostgreSQL: keep the replaced database under another name */
 	int terminate;           /* PostgreSQL: end other sessions on the target before the swap */
+	int jobs;                /* PostgreSQL: connections that load at once; 1: one, in
+	                          * order; 0: the number of online CPUs */
 };
 
 struct dbk_driver {
