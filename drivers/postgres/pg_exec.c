@@ -11,10 +11,16 @@
  * bytes, holding back only the first three bytes of a line that may be the
  * end marker "\.".
  */
+#include "config.h"
+
 #include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "dbkeep/error.h"
 #include "dbkeep/log.h"
@@ -722,15 +728,25 @@ int pg_split_finish(struct pg_split *s)
 
 /* ---- the executor --------------------------------------------------------- */
 
+struct px;
+
+/* The sections of a dbkeep dump, from its "-- dbkeep:section" lines. */
+enum { EXEC_PRE, EXEC_DATA, EXEC_POST };
+
 struct exec_ctx {
 	PGconn *conn;
 	const struct pg_exec_opts *opts;
 	struct pg_exec_result *res;
 	struct pg_split *split;
-	int first;		 /* no item seen yet */
-	int in_copy;		 /* the server is in COPY FROM STDIN */
-	unsigned long copy_line; /* the line of the COPY statement */
-	struct dbk_strbuf sql;	 /* a statement rewritten before it is sent */
+	int first;		   /* no item seen yet */
+	int in_copy;		   /* the server is in COPY FROM STDIN */
+	unsigned long copy_line;   /* the line of the COPY statement */
+	struct dbk_strbuf sql;	   /* a statement rewritten before it is sent */
+	int section;		   /* EXEC_*: where the file is */
+	struct px *px;		   /* the parallel executor, once started */
+	int px_off;		   /* it could not start: never try again */
+	int px_copy;		   /* the COPY block being read goes to px */
+	struct dbk_strbuf session; /* session settings run on conn so far */
 };
 
 void pg_exec_result_release(struct pg_exec_result *res)
@@ -817,8 +833,8 @@ static void exec_trim(struct dbk_strbuf *sb)
 		dbk_strbuf_setlen(sb, sb->len - 1);
 }
 
-/* Records "line N: primary (detail)" from a failed result. */
-static int exec_fail(struct exec_ctx *x, unsigned long line, PGresult *res, int with_context)
+/* Records "line N: primary (detail)" from a failed result on pg. */
+static int exec_fail_pg(PGconn *pg, unsigned long line, PGresult *res, int with_context)
 {
 	struct dbk_strbuf msg = DBK_STRBUF_INIT;
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -829,7 +845,7 @@ static int exec_fail(struct exec_ctx *x, unsigned long line, PGresult *res, int 
 	if (primary)
 		dbk_strbuf_addstr(&msg, primary);
 	else
-		dbk_strbuf_addstr(&msg, PQerrorMessage(x->conn));
+		dbk_strbuf_addstr(&msg, PQerrorMessage(pg));
 	exec_trim(&msg);
 	if (detail && *detail)
 		dbk_strbuf_addf(&msg, " (%s)", detail);
@@ -841,6 +857,11 @@ static int exec_fail(struct exec_ctx *x, unsigned long line, PGresult *res, int 
 	rc = dbk_seterr(DBK_EDB, "line %lu: %s", line, msg.buf);
 	dbk_strbuf_release(&msg);
 	return rc;
+}
+
+static int exec_fail(struct exec_ctx *x, unsigned long line, PGresult *res, int with_context)
+{
+	return exec_fail_pg(x->conn, line, res, with_context);
 }
 
 /* Runs one statement; a COPY FROM STDIN leaves the server waiting for data. */
@@ -920,9 +941,1205 @@ static const char *exec_rewrite_dbrefs(struct exec_ctx *x, const struct pg_split
 	return x->sql.buf;
 }
 
+/* ---- the parallel executor ------------------------------------------------ */
+
+/*
+ * A dbkeep dump read once, in order, restored on several connections (like
+ * pg_restore -j, without a table of contents to seek in).  Pre-data runs on
+ * conn as it is read.  From the data section on, the file goes on being read
+ * while:
+ *
+ *   - each COPY block goes to one of the workers (extra connections to the
+ *     same database, given the session settings conn ran so far), to the one
+ *     with the least data queued.  Its data is queued per worker: in memory
+ *     up to PX_MEM_MAX bytes, beyond that in an unlinked scratch file (up to
+ *     PX_SPILL_MAX bytes in all; when that is full or fails, the reader
+ *     waits).  So the reader runs ahead of the server and several COPYs are
+ *     loaded at once, with memory bounded whatever the file's size;
+ *   - in post-data, CREATE INDEX and ALTER TABLE ... ADD CONSTRAINT (PRIMARY
+ *     KEY, UNIQUE, EXCLUDE, CHECK: one action) become jobs that start as soon
+ *     as the COPY blocks of their table are loaded (of every table, when
+ *     their table had no COPY block: a partitioned table, a matview), and
+ *     ADD CONSTRAINT ... FOREIGN KEY once every COPY and every earlier job is
+ *     done.  Jobs that name the same table start in file order and never run
+ *     together (two CREATE INDEX may: SHARE locks do not conflict), so no job
+ *     waits for another's lock; a foreign key on a table without a COPY block
+ *     (maybe partitioned: its partitions are locked too) runs alone;
+ *   - any other statement (session settings, ALTER INDEX ... ATTACH
+ *     PARTITION, triggers, grants, sequence values, large objects, REFRESH,
+ *     DO blocks...) waits until everything before it is done, then runs on
+ *     conn, in order: when unsure, in order.
+ *
+ * All of it runs on the calling thread: workers are non-blocking libpq
+ * connections driven by poll().  The first failure anywhere is recorded as
+ * "line N: message" (the line of the statement) and stops everything; the
+ * other workers' statements are cancelled.  Statements are classified from
+ * their text, so any dump whose post-data holds other things still restores,
+ * only less in parallel.
+ */
+
+#define PX_MEM_MAX (16u * 1024 * 1024)	 /* COPY data queued in memory per worker */
+#define PX_SPILL_MAX ((uint64_t)8 << 30) /* COPY data queued on disk, all workers */
+#define PX_WINDOW 256			 /* open jobs looked at when starting one */
+#define PX_BUCKETS 1024			 /* of the table names' hash */
+#define PX_POLL_MS 1000
+
+enum px_kind { PXJ_MAIN, PXJ_COPY, PXJ_SESSION, PXJ_INDEX, PXJ_CONSTRAINT, PXJ_FK };
+
+/* A table named by a COPY block or a post-data job; interned, so that jobs
+ * compare tables by pointer. */
+struct px_table {
+	struct px_table *next; /* hash chain */
+	int copies;	       /* COPY blocks read for it */
+	int copies_open;       /* of which not loaded yet */
+	char name[];	       /* canonical: "schema"."table" */
+};
+
+struct px_job {
+	struct px_job *next, *prev; /* the open list (post-data jobs, file order) */
+	enum px_kind kind;
+	unsigned long line;
+	struct px_table *t1, *t2; /* the table; a foreign key's referenced table */
+	int exclusive;		  /* runs alone */
+	int running;
+	char sql[];
+};
+
+enum px_el_kind { PXE_SQL, PXE_DATA, PXE_SPILL, PXE_END };
+
+/* What a worker is to do next: a statement, COPY data (in memory or the
+ * next len bytes of the spill file), the end of the COPY. */
+struct px_el {
+	struct px_el *next;
+	enum px_el_kind kind;
+	struct px_job *job; /* PXE_SQL */
+	size_t len;	    /* PXE_DATA, PXE_SPILL */
+	char data[];	    /* PXE_DATA */
+};
+
+enum { W_IDLE, W_RESULT, W_COPY };
+
+struct px_worker {
+	struct pg_conn *c;
+	int state;	    /* W_*: W_RESULT waits for results, W_COPY sends data */
+	struct px_job *cur; /* the job in flight (W_RESULT, W_COPY) */
+	int copy_started;   /* cur's COPY FROM STDIN was accepted */
+	struct px_el *head, *tail;
+	size_t mem;	   /* bytes of PXE_DATA queued */
+	uint64_t backlog;  /* bytes of COPY data queued, memory and disk */
+	int want_write;	   /* libpq holds output the socket did not take */
+	int readable;	   /* poll() saw input */
+	int spill_fd;	   /* -1 until the first spill */
+	uint64_t spill_wr; /* the spill file's end */
+	uint64_t spill_rd; /* the next byte to read back */
+	char *spill_buf;   /* PG_SPLIT_COPY_CHUNK bytes read back */
+};
+
+struct px {
+	const struct pg_exec_opts *opts;
+	struct px_worker *w;
+	struct pollfd *pfd;
+	int nw;
+	struct px_table *tables[PX_BUCKETS];
+	struct px_job *open_head, *open_tail; /* post-data jobs not done */
+	int copies_open;		      /* COPY blocks not loaded */
+	int running_exclusive;
+	struct px_worker *copy_w; /* where the COPY block being read goes */
+	uint64_t spilled;	  /* bytes in spill files now */
+	uint64_t spilled_total;
+	int spill_off; /* spilling failed: memory only */
+	int rc;	       /* the first failure */
+};
+
+/* ---- statements, from their text ---- */
+
+enum { PXT_END, PXT_WORD, PXT_QUOTED, PXT_PUNCT };
+
+struct px_lex {
+	const char *p, *end;
+};
+
+struct px_tok {
+	int type;
+	const char *s;
+	size_t n;
+};
+
+/* Skips a '...' string at p (escapes: backslashes too), returns its end. */
+static const char *px_skip_string(const char *p, const char *end, int escapes)
+{
+	for (p++; p < end; p++) {
+		if (escapes && *p == '\\' && p + 1 < end) {
+			p++;
+		} else if (*p == '\'') {
+			if (p + 1 < end && p[1] == '\'')
+				p++;
+			else
+				return p + 1;
+		}
+	}
+	return end;
+}
+
+/* The next token: a word, a "quoted identifier" or one other character;
+ * comments, strings and dollar quotes are skipped (a string is one PUNCT
+ * token). */
+static void px_next(struct px_lex *l, struct px_tok *t)
+{
+	const char *p = l->p, *end = l->end;
+
+	for (;;) {
+		while (p < end && split_is_space((unsigned char)*p))
+			p++;
+		if (p + 1 < end && p[0] == '-' && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+			continue;
+		}
+		if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+			int depth = 1;
+
+			for (p += 2; p < end && depth; p++) {
+				if (p + 1 < end && p[0] == '/' && p[1] == '*')
+					depth++, p++;
+				else if (p + 1 < end && p[0] == '*' && p[1] == '/')
+					depth--, p++;
+			}
+			continue;
+		}
+		break;
+	}
+	t->s = p;
+	if (p >= end) {
+		t->type = PXT_END;
+		t->n = 0;
+	} else if (split_is_ident_start((unsigned char)*p)) {
+		while (p < end && split_is_ident_cont((unsigned char)*p))
+			p++;
+		t->type = PXT_WORD;
+		if (p - t->s == 1 && (*t->s == 'E' || *t->s == 'e') && p < end && *p == '\'') {
+			p = px_skip_string(p, end, 1);
+			t->type = PXT_PUNCT;
+		}
+	} else if (*p == '"') {
+		for (p++; p < end; p++) {
+			if (*p == '"') {
+				if (p + 1 < end && p[1] == '"')
+					p++;
+				else
+					break;
+			}
+		}
+		p = p < end ? p + 1 : end;
+		t->type = PXT_QUOTED;
+	} else if (*p == '\'') {
+		p = px_skip_string(p, end, 0);
+		t->type = PXT_PUNCT;
+	} else if (*p == '$') {
+		const char *q = p + 1;
+
+		while (q < end && split_is_ident_cont((unsigned char)*q) && *q != '$')
+			q++;
+		if (q < end && *q == '$' &&
+		    (q == p + 1 || split_is_ident_start((unsigned char)p[1]))) {
+			size_t tag = (size_t)(q + 1 - p);
+			const char *c = q + 1;
+
+			while (c + tag <= end && memcmp(c, p, tag) != 0)
+				c++;
+			p = c + tag <= end ? c + tag : end;
+		} else {
+			p++;
+		}
+		t->type = PXT_PUNCT;
+	} else {
+		p++;
+		t->type = PXT_PUNCT;
+	}
+	t->n = (size_t)(p - t->s);
+	l->p = p;
+}
+
+static int px_is(const struct px_tok *t, const char *w)
+{
+	return t->type == PXT_WORD && split_word_is(t->s, t->n, w);
+}
+
+static int px_is_punct(const struct px_tok *t, char c)
+{
+	return t->type == PXT_PUNCT && t->n == 1 && *t->s == c;
+}
+
+/* Reads a possibly qualified name starting at *t into out, in a canonical
+ * form (each part double-quoted, unquoted parts folded to lower case as the
+ * server does); *t is left on the token after it.  -1: not a name. */
+static int px_qname(struct px_lex *l, struct px_tok *t, struct dbk_strbuf *out)
+{
+	dbk_strbuf_reset(out);
+	for (;;) {
+		if (t->type == PXT_WORD) {
+			size_t i;
+
+			dbk_strbuf_addch(out, '"');
+			for (i = 0; i < t->n; i++)
+				dbk_strbuf_addch(out, (char)tolower((unsigned char)t->s[i]));
+			dbk_strbuf_addch(out, '"');
+		} else if (t->type == PXT_QUOTED) {
+			dbk_strbuf_add(out, t->s, t->n);
+		} else {
+			return -1;
+		}
+		px_next(l, t);
+		if (!px_is_punct(t, '.'))
+			return 0;
+		dbk_strbuf_addch(out, '.');
+		px_next(l, t);
+	}
+}
+
+/* Whether the rest of a statement holds a ',' outside parentheses: ALTER
+ * TABLE with several actions. */
+static int px_has_top_comma(struct px_lex *l, struct px_tok *t)
+{
+	int depth = 0;
+
+	for (; t->type != PXT_END; px_next(l, t)) {
+		if (px_is_punct(t, '('))
+			depth++;
+		else if (px_is_punct(t, ')'))
+			depth--;
+		else if (depth == 0 && px_is_punct(t, ','))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What a post-data statement is, and the tables it names (t1: the table;
+ * t2: the table a foreign key references):
+ *
+ *   CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON [ONLY] t ...     INDEX
+ *   ALTER TABLE [IF EXISTS] [ONLY] t ADD CONSTRAINT c
+ *       PRIMARY KEY | UNIQUE | EXCLUDE | CHECK ...                   CONSTRAINT
+ *       FOREIGN KEY (...) REFERENCES t2 ...                          FK
+ *
+ * Anything else (CONCURRENTLY, several actions) is PXJ_MAIN.
+ */
+static enum px_kind px_classify(const char *sql, struct dbk_strbuf *t1, struct dbk_strbuf *t2)
+{
+	struct px_lex l = {sql, sql + strlen(sql)};
+	struct px_tok t;
+	enum px_kind kind;
+
+	px_next(&l, &t);
+	if (px_is(&t, "create")) {
+		px_next(&l, &t);
+		if (px_is(&t, "unique"))
+			px_next(&l, &t);
+		if (!px_is(&t, "index"))
+			return PXJ_MAIN;
+		px_next(&l, &t);
+		if (px_is(&t, "if")) {
+			px_next(&l, &t);
+			if (!px_is(&t, "not"))
+				return PXJ_MAIN;
+			px_next(&l, &t);
+			if (!px_is(&t, "exists"))
+				return PXJ_MAIN;
+			px_next(&l, &t);
+		}
+		if (!px_is(&t, "on")) {
+			/* the index's name; CONCURRENTLY cannot run as a job */
+			if ((t.type != PXT_WORD && t.type != PXT_QUOTED) ||
+			    px_is(&t, "concurrently"))
+				return PXJ_MAIN;
+			px_next(&l, &t);
+		}
+		if (!px_is(&t, "on"))
+			return PXJ_MAIN;
+		px_next(&l, &t);
+		if (px_is(&t, "only"))
+			px_next(&l, &t);
+		return px_qname(&l, &t, t1) ? PXJ_MAIN : PXJ_INDEX;
+	}
+	if (!px_is(&t, "alter"))
+		return PXJ_MAIN;
+	px_next(&l, &t);
+	if (!px_is(&t, "table"))
+		return PXJ_MAIN;
+	px_next(&l, &t);
+	if (px_is(&t, "if")) {
+		px_next(&l, &t);
+		if (!px_is(&t, "exists"))
+			return PXJ_MAIN;
+		px_next(&l, &t);
+	}
+	if (px_is(&t, "only"))
+		px_next(&l, &t);
+	if (px_qname(&l, &t, t1))
+		return PXJ_MAIN;
+	if (px_is_punct(&t, '*'))
+		px_next(&l, &t);
+	if (!px_is(&t, "add"))
+		return PXJ_MAIN;
+	px_next(&l, &t);
+	if (!px_is(&t, "constraint"))
+		return PXJ_MAIN;
+	px_next(&l, &t);
+	if (t.type != PXT_WORD && t.type != PXT_QUOTED)
+		return PXJ_MAIN;
+	px_next(&l, &t);
+	if (px_is(&t, "primary") || px_is(&t, "unique") || px_is(&t, "exclude") ||
+	    px_is(&t, "check")) {
+		kind = PXJ_CONSTRAINT;
+	} else if (px_is(&t, "foreign")) {
+		int depth = 0;
+
+		kind = PXJ_FK;
+		for (px_next(&l, &t); t.type != PXT_END; px_next(&l, &t)) {
+			if (px_is_punct(&t, '('))
+				depth++;
+			else if (px_is_punct(&t, ')'))
+				depth--;
+			else if (depth == 0 && px_is(&t, "references"))
+				break;
+		}
+		if (t.type == PXT_END)
+			return PXJ_MAIN;
+		px_next(&l, &t);
+		if (px_qname(&l, &t, t2))
+			return PXJ_MAIN;
+	} else {
+		return PXJ_MAIN;
+	}
+	return px_has_top_comma(&l, &t) ? PXJ_MAIN : kind;
+}
+
+/* Statements that change the session, which the workers must share: SET
+ * (not LOCAL, TRANSACTION or CONSTRAINTS), RESET, SELECT ... set_config. */
+static int px_is_session(const struct pg_split_item *it)
+{
+	if (pg_split_tok_is(it, 0, "set"))
+		return !pg_split_tok_is(it, 1, "local") && !pg_split_tok_is(it, 1, "transaction") &&
+		       !pg_split_tok_is(it, 1, "constraints");
+	if (pg_split_tok_is(it, 0, "reset"))
+		return 1;
+	return pg_split_tok_is(it, 0, "select") &&
+	       exec_has_words(it->text, it->len, "set_config", NULL);
+}
+
+/* ---- bookkeeping ---- */
+
+static int px_failed(struct px *px, int rc)
+{
+	if (!px->rc)
+		px->rc = rc;
+	return px->rc;
+}
+
+/* A failure of worker w's job, from its result (or the connection). */
+static int px_fail_res(struct px *px, struct px_worker *w, PGresult *res)
+{
+	return px_failed(px, exec_fail_pg(w->c->pg, w->cur ? w->cur->line : 0, res,
+					  w->cur && w->cur->kind == PXJ_COPY));
+}
+
+static struct px_table *px_table(struct px *px, const char *name)
+{
+	unsigned h = 2166136261u;
+	const char *p;
+	struct px_table *t;
+	size_t n = strlen(name);
+
+	for (p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (t = px->tables[h % PX_BUCKETS]; t; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	t = dbk_calloc(1, sizeof(*t) + n + 1);
+	if (!t)
+		return NULL;
+	memcpy(t->name, name, n + 1);
+	t->next = px->tables[h % PX_BUCKETS];
+	px->tables[h % PX_BUCKETS] = t;
+	return t;
+}
+
+static struct px_job *px_job_new(enum px_kind kind, unsigned long line, const char *sql)
+{
+	size_t n = strlen(sql);
+	struct px_job *j = dbk_calloc(1, sizeof(*j) + n + 1);
+
+	if (!j)
+		return NULL;
+	j->kind = kind;
+	j->line = line;
+	memcpy(j->sql, sql, n + 1);
+	return j;
+}
+
+static void px_push(struct px_worker *w, struct px_el *el)
+{
+	el->next = NULL;
+	if (w->tail)
+		w->tail->next = el;
+	else
+		w->head = el;
+	w->tail = el;
+}
+
+static void px_pop(struct px_worker *w)
+{
+	struct px_el *el = w->head;
+
+	w->head = el->next;
+	if (!w->head)
+		w->tail = NULL;
+	free(el);
+}
+
+static int px_push_sql(struct px_worker *w, struct px_job *job)
+{
+	struct px_el *el = dbk_calloc(1, sizeof(*el));
+
+	if (!el)
+		return DBK_ENOMEM;
+	el->kind = PXE_SQL;
+	el->job = job;
+	px_push(w, el);
+	return 0;
+}
+
+/* A job is over (its results all read): what waited for it may start. */
+static void px_job_done(struct px *px, struct px_worker *w)
+{
+	struct px_job *j = w->cur;
+
+	w->cur = NULL;
+	w->state = W_IDLE;
+	if (!j)
+		return;
+	if (j->kind == PXJ_COPY) {
+		if (j->t1)
+			j->t1->copies_open--;
+		px->copies_open--;
+	} else if (j->kind != PXJ_SESSION) {
+		if (j->exclusive)
+			px->running_exclusive--;
+		if (j->prev)
+			j->prev->next = j->next;
+		else
+			px->open_head = j->next;
+		if (j->next)
+			j->next->prev = j->prev;
+		else
+			px->open_tail = j->prev;
+	}
+	free(j);
+}
+
+/* ---- spilling COPY data read ahead ---- */
+
+static int px_spill_open(struct px *px, struct px_worker *w)
+{
+	struct dbk_strbuf path = DBK_STRBUF_INIT;
+	const char *dir = px->opts->scratch_dir;
+
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	dbk_strbuf_addf(&path, "%s/.dbkeep-scratch-XXXXXX", dir);
+	w->spill_fd = mkstemp(path.buf);
+	if (w->spill_fd >= 0) {
+		/* nothing to clean up, whatever happens to this process */
+		unlink(path.buf);
+		w->spill_buf = malloc(PG_SPLIT_COPY_CHUNK);
+		if (!w->spill_buf) {
+			close(w->spill_fd);
+			w->spill_fd = -1;
+		}
+	}
+	if (w->spill_fd < 0)
+		dbk_verbose("parallel restore: cannot read ahead into '%s' (%s): reading in step",
+			    path.buf, strerror(errno));
+	dbk_strbuf_release(&path);
+	return w->spill_fd >= 0 ? 0 : -1;
+}
+
+/* Queues COPY data for w in its spill file; -1 when it cannot (the reader
+ * then waits for the server instead). */
+static int px_spill(struct px *px, struct px_worker *w, const char *data, size_t len)
+{
+	size_t done = 0;
+	struct px_el *el;
+
+	if (px->spill_off || px->spilled + len > PX_SPILL_MAX)
+		return -1;
+	if (w->spill_fd < 0 && px_spill_open(px, w)) {
+		px->spill_off = 1;
+		return -1;
+	}
+	while (done < len) {
+		ssize_t n =
+		    pwrite(w->spill_fd, data + done, len - done, (off_t)(w->spill_wr + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* a full disk must not fail the restore: stop reading ahead */
+			dbk_verbose("parallel restore: reading ahead stopped: %s",
+				    n < 0 ? strerror(errno) : "short write");
+			if (ftruncate(w->spill_fd, (off_t)w->spill_wr) != 0)
+				dbk_verbose("parallel restore: %s", strerror(errno));
+			px->spill_off = 1;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	w->spill_wr += len;
+	px->spilled += len;
+	px->spilled_total += len;
+	w->backlog += len;
+	if (w->tail && w->tail->kind == PXE_SPILL) {
+		w->tail->len += len;
+		return 0;
+	}
+	el = dbk_calloc(1, sizeof(*el));
+	if (!el)
+		return px_failed(px, DBK_ENOMEM);
+	el->kind = PXE_SPILL;
+	el->len = len;
+	px_push(w, el);
+	return 0;
+}
+
+/* ---- driving the workers ---- */
+
+/* PQputCopyData failed: the server ended the COPY (an error) or the
+ * connection broke. */
+static int px_copy_failed(struct px *px, struct px_worker *w)
+{
+	PGresult *res = PQgetResult(w->c->pg);
+	int rc = px_fail_res(px, w, res);
+
+	PQclear(res);
+	return rc;
+}
+
+/* Sends the next piece of COPY data; 1 when the socket is full. */
+static int px_send_copy(struct px *px, struct px_worker *w)
+{
+	PGconn *pg = w->c->pg;
+	struct px_el *el = w->head;
+	int r;
+
+	switch (el->kind) {
+	case PXE_DATA:
+		r = PQputCopyData(pg, el->data, (int)el->len);
+		if (r < 0)
+			return px_copy_failed(px, w);
+		if (r == 0)
+			return 1;
+		w->mem -= el->len;
+		w->backlog -= el->len;
+		px_pop(w);
+		return 0;
+	case PXE_SPILL: {
+		size_t n = el->len < PG_SPLIT_COPY_CHUNK ? el->len : PG_SPLIT_COPY_CHUNK, got = 0;
+
+		while (got < n) {
+			ssize_t k = pread(w->spill_fd, w->spill_buf + got, n - got,
+					  (off_t)(w->spill_rd + got));
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				return px_failed(px, dbk_seterr(DBK_EIO,
+								"could not read back COPY data "
+								"read ahead: %s",
+								k < 0 ? strerror(errno)
+								      : "unexpected end of file"));
+			got += (size_t)k;
+		}
+		r = PQputCopyData(pg, w->spill_buf, (int)n);
+		if (r < 0)
+			return px_copy_failed(px, w);
+		if (r == 0)
+			return 1;
+		w->spill_rd += n;
+		w->backlog -= n;
+		px->spilled -= n;
+		el->len -= n;
+		if (el->len == 0)
+			px_pop(w);
+		if (w->spill_rd == w->spill_wr) {
+			/* all read back: give the disk space back */
+			w->spill_rd = w->spill_wr = 0;
+			if (ftruncate(w->spill_fd, 0) != 0)
+				dbk_verbose("parallel restore: %s", strerror(errno));
+		}
+		return 0;
+	}
+	case PXE_END:
+		r = PQputCopyEnd(pg, NULL);
+		if (r < 0)
+			return px_copy_failed(px, w);
+		if (r == 0)
+			return 1;
+		px_pop(w);
+		w->state = W_RESULT;
+		return 0;
+	default:
+		return px_failed(px, dbk_seterr(DBK_EFAIL, "parallel restore: a statement "
+							   "inside a COPY block"));
+	}
+}
+
+/* Takes worker w as far as it goes without waiting.  Returns 0 or the
+ * first failure. */
+static int px_progress(struct px *px, struct px_worker *w)
+{
+	PGconn *pg = w->c->pg;
+	PGresult *res;
+	int f, rc;
+
+	while (!px->rc) {
+		switch (w->state) {
+		case W_IDLE:
+			if (!w->head)
+				return 0;
+			if (w->head->kind != PXE_SQL)
+				return px_failed(px, dbk_seterr(DBK_EFAIL, "parallel restore: COPY "
+									   "data outside a COPY"));
+			w->cur = w->head->job;
+			w->head->job = NULL;
+			px_pop(w);
+			w->copy_started = 0;
+			w->state = W_RESULT;
+			if (!PQsendQuery(pg, w->cur->sql))
+				return px_fail_res(px, w, NULL);
+			break;
+		case W_RESULT:
+			f = PQflush(pg);
+			if (f < 0)
+				return px_fail_res(px, w, NULL);
+			w->want_write = f == 1;
+			w->readable = 0;
+			if (!PQconsumeInput(pg))
+				return px_fail_res(px, w, NULL);
+			while (!PQisBusy(pg)) {
+				res = PQgetResult(pg);
+				if (!res) {
+					if (w->cur && w->cur->kind == PXJ_COPY && !w->copy_started)
+						return px_failed(
+						    px, dbk_seterr(DBK_EDB,
+								   "line %lu: COPY did not start",
+								   w->cur->line));
+					px_job_done(px, w);
+					break;
+				}
+				switch (PQresultStatus(res)) {
+				case PGRES_COMMAND_OK:
+				case PGRES_TUPLES_OK:
+				case PGRES_EMPTY_QUERY:
+					PQclear(res);
+					continue;
+				case PGRES_COPY_IN:
+					PQclear(res);
+					if (!w->cur || w->cur->kind != PXJ_COPY) {
+						PQputCopyEnd(pg,
+							     "dbkeep: unexpected COPY FROM STDIN");
+						return px_failed(
+						    px, dbk_seterr(
+							    DBK_EDB,
+							    "line %lu: unexpected COPY FROM STDIN",
+							    w->cur ? w->cur->line : 0));
+					}
+					w->copy_started = 1;
+					w->state = W_COPY;
+					break;
+				default:
+					rc = px_fail_res(px, w, res);
+					PQclear(res);
+					return rc;
+				}
+				break;
+			}
+			if (w->state == W_RESULT)
+				return 0; /* waiting for the server */
+			break;
+		case W_COPY:
+			if (w->readable) {
+				/* an error ends the COPY early: see it at once */
+				w->readable = 0;
+				if (!PQconsumeInput(pg))
+					return px_fail_res(px, w, NULL);
+				res = PQgetResult(pg);
+				if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+					rc = px_fail_res(px, w, res);
+					PQclear(res);
+					return rc;
+				}
+				PQclear(res);
+			}
+			/* one chunk in libpq's buffer at most: memory stays bounded */
+			f = PQflush(pg);
+			if (f < 0)
+				return px_fail_res(px, w, NULL);
+			w->want_write = f == 1;
+			if (f == 1 || !w->head)
+				return 0;
+			rc = px_send_copy(px, w);
+			if (rc == 1) {
+				w->want_write = 1;
+				return 0;
+			}
+			if (rc)
+				return rc;
+			break;
+		}
+	}
+	return px->rc;
+}
+
+static int px_worker_free(const struct px_worker *w)
+{
+	return w->state == W_IDLE && !w->head;
+}
+
+/* Whether job j may start now (see the block comment above). */
+static int px_job_ready(struct px *px, struct px_job *j)
+{
+	struct px_job *k;
+	int n = 0, earlier = 1;
+
+	if (px->running_exclusive)
+		return 0;
+	if (j->kind == PXJ_FK) {
+		if (px->copies_open)
+			return 0;
+	} else if (j->t1 && j->t1->copies ? j->t1->copies_open : px->copies_open) {
+		return 0;
+	}
+	for (k = px->open_head; k && n < PX_WINDOW; k = k->next, n++) {
+		int shared;
+
+		if (k == j) {
+			earlier = 0;
+			continue;
+		}
+		if (!earlier && !k->running)
+			continue;
+		if (j->exclusive && k->running)
+			return 0;
+		/* a foreign key needs the unique indexes made before it */
+		if (earlier && j->kind == PXJ_FK && k->kind != PXJ_FK)
+			return 0;
+		shared = (j->t1 && (j->t1 == k->t1 || j->t1 == k->t2)) ||
+			 (j->t2 && (j->t2 == k->t1 || j->t2 == k->t2));
+		/* CREATE INDEX takes a SHARE lock, which does not conflict with itself */
+		if (shared && !(j->kind == PXJ_INDEX && k->kind == PXJ_INDEX))
+			return 0;
+	}
+	return 1;
+}
+
+/* Starts the open jobs that may start, on free workers. */
+static int px_dispatch(struct px *px)
+{
+	struct px_job *j;
+	int n = 0, i;
+
+	for (j = px->open_head; j && n < PX_WINDOW && !px->rc; j = j->next, n++) {
+		struct px_worker *w = NULL;
+
+		if (j->running)
+			continue;
+		for (i = 0; i < px->nw && !w; i++)
+			if (px_worker_free(&px->w[i]))
+				w = &px->w[i];
+		if (!w)
+			return 0;
+		if (!px_job_ready(px, j))
+			continue;
+		if (px_push_sql(w, j))
+			return px_failed(px, DBK_ENOMEM);
+		j->running = 1;
+		if (j->exclusive)
+			px->running_exclusive++;
+		px_progress(px, w);
+	}
+	return px->rc;
+}
+
+/* Moves every worker on; with wait, first waits (a while) for a socket. */
+static int px_pump(struct px *px, int wait)
+{
+	int i, n = 0;
+
+	for (i = 0; i < px->nw && !px->rc; i++)
+		px_progress(px, &px->w[i]);
+	px_dispatch(px);
+	if (px->rc || !wait)
+		return px->rc;
+	for (i = 0; i < px->nw; i++) {
+		struct px_worker *w = &px->w[i];
+
+		if (w->state == W_IDLE)
+			continue;
+		px->pfd[n].fd = PQsocket(w->c->pg);
+		px->pfd[n].events = (short)(POLLIN | (w->want_write ? POLLOUT : 0));
+		px->pfd[n].revents = 0;
+		n++;
+	}
+	if (n == 0)
+		return px->rc;
+	if (poll(px->pfd, (nfds_t)n, PX_POLL_MS) < 0 && errno != EINTR)
+		return px_failed(
+		    px, dbk_seterr(DBK_EIO, "parallel restore: poll: %s", strerror(errno)));
+	n = 0;
+	for (i = 0; i < px->nw; i++) {
+		struct px_worker *w = &px->w[i];
+
+		if (w->state == W_IDLE)
+			continue;
+		if (px->pfd[n++].revents & (POLLIN | POLLERR | POLLHUP))
+			w->readable = 1;
+	}
+	for (i = 0; i < px->nw && !px->rc; i++)
+		px_progress(px, &px->w[i]);
+	return px_dispatch(px);
+}
+
+static int px_busy(const struct px *px)
+{
+	int i;
+
+	if (px->open_head)
+		return 1;
+	for (i = 0; i < px->nw; i++)
+		if (!px_worker_free(&px->w[i]))
+			return 1;
+	return 0;
+}
+
+/* Waits until everything handed to the workers is done. */
+static int px_barrier(struct px *px)
+{
+	int idle_rounds = 0;
+
+	while (!px->rc && px_busy(px)) {
+		int i, working = 0;
+
+		px_pump(px, 1);
+		for (i = 0; i < px->nw; i++)
+			if (!px_worker_free(&px->w[i]))
+				working = 1;
+		/* open jobs that no worker runs nor can start: a bug, not a hang */
+		idle_rounds = working ? 0 : idle_rounds + 1;
+		if (idle_rounds > 2)
+			return px_failed(px, dbk_seterr(DBK_EFAIL, "parallel restore: jobs left "
+								   "that cannot start"));
+	}
+	return px->rc;
+}
+
+static void px_free(struct px *px)
+{
+	int i, b;
+
+	if (!px)
+		return;
+	for (i = 0; i < px->nw; i++) {
+		struct px_worker *w = &px->w[i];
+
+		if (w->c && w->state != W_IDLE) {
+			/* stop what it runs: the scratch database is dropped next */
+			PGcancel *cancel = PQgetCancel(w->c->pg);
+			char buf[256];
+
+			if (cancel) {
+				PQcancel(cancel, buf, sizeof(buf));
+				PQfreeCancel(cancel);
+			}
+		}
+		pg_conn_free(w->c);
+		if (w->cur && (w->cur->kind == PXJ_COPY || w->cur->kind == PXJ_SESSION))
+			free(w->cur);
+		while (w->head) {
+			struct px_el *el = w->head;
+
+			if (el->job && (el->job->kind == PXJ_COPY || el->job->kind == PXJ_SESSION))
+				free(el->job);
+			px_pop(w);
+		}
+		if (w->spill_fd >= 0)
+			close(w->spill_fd);
+		free(w->spill_buf);
+	}
+	while (px->open_head) {
+		struct px_job *j = px->open_head;
+
+		px->open_head = j->next;
+		free(j);
+	}
+	for (b = 0; b < PX_BUCKETS; b++) {
+		while (px->tables[b]) {
+			struct px_table *t = px->tables[b];
+
+			px->tables[b] = t->next;
+			free(t);
+		}
+	}
+	free(px->w);
+	free(px->pfd);
+	free(px);
+}
+
+/* Opens the workers, each given the session settings run on conn so far.
+ * Fewer than asked (the server's connection limit) is fine; none means no
+ * parallel restore. */
+static int px_start(struct exec_ctx *x)
+{
+	const struct pg_exec_opts *o = x->opts;
+	struct px *px;
+	int i;
+
+	px = dbk_calloc(1, sizeof(*px));
+	if (!px)
+		return DBK_ENOMEM;
+	px->opts = o;
+	px->w = dbk_calloc((size_t)o->jobs, sizeof(*px->w));
+	px->pfd = dbk_calloc((size_t)o->jobs, sizeof(*px->pfd));
+	if (!px->w || !px->pfd) {
+		px_free(px);
+		return DBK_ENOMEM;
+	}
+	for (i = 0; i < o->jobs; i++) {
+		struct px_worker *w = &px->w[px->nw];
+		PGresult *res = NULL;
+
+		w->spill_fd = -1;
+		if (pg_connect_db(o->target, o->dbname, &w->c) != 0) {
+			dbk_verbose("parallel restore: %s", dbk_errmsg());
+			dbk_clearerr();
+			break;
+		}
+		if (x->session.len) {
+			res = PQexec(w->c->pg, x->session.buf);
+			if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+			    PQresultStatus(res) != PGRES_TUPLES_OK) {
+				dbk_verbose("parallel restore: the session settings failed: %s",
+					    PQerrorMessage(w->c->pg));
+				PQclear(res);
+				pg_conn_free(w->c);
+				w->c = NULL;
+				break;
+			}
+			PQclear(res);
+		}
+		if (PQsetnonblocking(w->c->pg, 1) != 0) {
+			pg_conn_free(w->c);
+			w->c = NULL;
+			break;
+		}
+		px->nw++;
+	}
+	if (px->nw == 0) {
+		px_free(px);
+		x->px_off = 1;
+		dbk_verbose("parallel restore: no extra connection: loading on one");
+		return 0;
+	}
+	dbk_verbose("parallel restore: %d connections beside the main one", px->nw);
+	x->px = px;
+	return 0;
+}
+
+/* Whether the item may go to the workers: a dbkeep dump, jobs > 1, and
+ * conn outside a transaction (the workers see only what is committed).
+ * Starts the workers the first time. */
+static int px_wanted(struct exec_ctx *x, int *rc)
+{
+	const struct pg_exec_opts *o = x->opts;
+
+	*rc = 0;
+	if (x->px_off || o->jobs <= 1 || !o->target || !o->dbname || o->dry_run ||
+	    !x->res->dbkeep_dump || !x->conn)
+		return 0;
+	if (PQtransactionStatus(x->conn) != PQTRANS_IDLE)
+		return 0;
+	if (!x->px) {
+		*rc = px_start(x);
+		if (*rc || !x->px)
+			return 0;
+	}
+	return 1;
+}
+
+static int px_copy_begin(struct exec_ctx *x, const struct pg_split_item *it, const char *sql)
+{
+	struct px *px = x->px;
+	struct dbk_strbuf name = DBK_STRBUF_INIT;
+	struct px_lex l = {sql, sql + strlen(sql)};
+	struct px_tok t;
+	struct px_worker *w = NULL;
+	struct px_job *j;
+	int i;
+
+	j = px_job_new(PXJ_COPY, it->line, sql);
+	if (!j)
+		return px_failed(px, DBK_ENOMEM);
+	px_next(&l, &t);
+	px_next(&l, &t);
+	if (px_qname(&l, &t, &name) == 0) {
+		j->t1 = px_table(px, name.buf);
+		if (!j->t1) {
+			free(j);
+			dbk_strbuf_release(&name);
+			return px_failed(px, DBK_ENOMEM);
+		}
+		j->t1->copies++;
+		j->t1->copies_open++;
+	}
+	dbk_strbuf_release(&name);
+	px->copies_open++;
+	/* the least loaded worker; a free one first */
+	for (i = 0; i < px->nw; i++) {
+		struct px_worker *c = &px->w[i];
+
+		if (!w || (px_worker_free(c) && !px_worker_free(w)) ||
+		    (px_worker_free(c) == px_worker_free(w) && c->backlog < w->backlog))
+			w = c;
+	}
+	if (px_push_sql(w, j)) {
+		free(j);
+		return px_failed(px, DBK_ENOMEM);
+	}
+	px->copy_w = w;
+	x->px_copy = 1;
+	return px_pump(px, 0);
+}
+
+static int px_copy_data(struct px *px, const char *data, size_t len)
+{
+	struct px_worker *w = px->copy_w;
+
+	while (!px->rc) {
+		if (w->mem == 0 || w->mem + len <= PX_MEM_MAX) {
+			struct px_el *el = dbk_malloc(sizeof(*el) + len);
+
+			if (!el)
+				return px_failed(px, DBK_ENOMEM);
+			memset(el, 0, sizeof(*el));
+			el->kind = PXE_DATA;
+			el->len = len;
+			memcpy(el->data, data, len);
+			px_push(w, el);
+			w->mem += len;
+			w->backlog += len;
+			break;
+		}
+		if (px_spill(px, w, data, len) == 0)
+			break;
+		px_pump(px, 1);
+	}
+	return px_pump(px, 0);
+}
+
+static int px_copy_end(struct px *px)
+{
+	struct px_el *el = dbk_calloc(1, sizeof(*el));
+
+	if (!el)
+		return px_failed(px, DBK_ENOMEM);
+	el->kind = PXE_END;
+	px_push(px->copy_w, el);
+	px->copy_w = NULL;
+	return px_pump(px, 0);
+}
+
+/* A post-data statement that may run beside others: queued as a job. */
+static int px_post(struct px *px, enum px_kind kind, const char *t1, const char *t2,
+		   unsigned long line, const char *sql)
+{
+	struct px_job *j = px_job_new(kind, line, sql);
+
+	if (!j)
+		return px_failed(px, DBK_ENOMEM);
+	j->t1 = px_table(px, t1);
+	j->t2 = kind == PXJ_FK ? px_table(px, t2) : NULL;
+	if (!j->t1 || (kind == PXJ_FK && !j->t2)) {
+		free(j);
+		return px_failed(px, DBK_ENOMEM);
+	}
+	/* a table without a COPY block may be partitioned: a foreign key on it
+	 * (or to it) locks partitions no other job names */
+	j->exclusive = kind == PXJ_FK && (!j->t1->copies || !j->t2->copies);
+	j->prev = px->open_tail;
+	if (px->open_tail)
+		px->open_tail->next = j;
+	else
+		px->open_head = j;
+	px->open_tail = j;
+	return px_pump(px, 0);
+}
+
+/* A session setting that ran on conn: the workers run it too, before
+ * their next job (they are idle: conn ran it after a barrier). */
+static int px_session(struct exec_ctx *x, const char *sql)
+{
+	int i;
+
+	dbk_strbuf_addstr(&x->session, sql);
+	dbk_strbuf_addch(&x->session, '\n');
+	if (!x->px)
+		return 0;
+	for (i = 0; i < x->px->nw; i++) {
+		struct px_job *j = px_job_new(PXJ_SESSION, 0, sql);
+
+		if (!j || px_push_sql(&x->px->w[i], j)) {
+			free(j);
+			return px_failed(x->px, DBK_ENOMEM);
+		}
+	}
+	return px_pump(x->px, 0);
+}
+
+/* Runs item it's statement sql in parallel when it may; *done says whether
+ * it was taken. */
+static int px_stmt(struct exec_ctx *x, const struct pg_split_item *it, const char *sql, int *done)
+{
+	struct dbk_strbuf t1 = DBK_STRBUF_INIT, t2 = DBK_STRBUF_INIT;
+	enum px_kind kind;
+	int rc = 0;
+
+	*done = 0;
+	if (x->section == EXEC_PRE || !px_wanted(x, &rc))
+		return rc;
+	if (it->copy_in) {
+		if (x->section != EXEC_DATA)
+			return 0;
+		*done = 1;
+		return px_copy_begin(x, it, sql);
+	}
+	if (x->section != EXEC_POST)
+		return 0;
+	kind = px_classify(sql, &t1, &t2);
+	if (kind != PXJ_MAIN) {
+		*done = 1;
+		rc = px_post(x->px, kind, t1.buf, t2.buf, it->line, sql);
+	}
+	dbk_strbuf_release(&t1);
+	dbk_strbuf_release(&t2);
+	return rc;
+}
+
 static int exec_stmt(struct exec_ctx *x, const struct pg_split_item *it)
 {
-	const char *why;
+	const char *why, *sql;
+	int rc, done;
 
 	if (pg_split_tok_is(it, 0, "create") && pg_split_tok_is(it, 1, "database")) {
 		/* pg_dump --create: the restore made the database already */
@@ -952,7 +2169,17 @@ static int exec_stmt(struct exec_ctx *x, const struct pg_split_item *it)
 		x->res->copies++;
 	if (x->opts->dry_run)
 		return 0;
-	return exec_send(x, it, exec_rewrite_dbrefs(x, it));
+	sql = exec_rewrite_dbrefs(x, it);
+	rc = px_stmt(x, it, sql, &done);
+	if (rc || done)
+		return rc;
+	/* in order: after everything before it */
+	if (x->px && (rc = px_barrier(x->px)))
+		return rc;
+	rc = exec_send(x, it, sql);
+	if (!rc && x->opts->jobs > 1 && px_is_session(it))
+		rc = px_session(x, sql);
+	return rc;
 }
 
 static int exec_meta(struct exec_ctx *x, const struct pg_split_item *it)
@@ -1008,6 +2235,12 @@ static int exec_item(void *arg, const struct pg_split_item *it)
 		    strncmp(it->text, PG_DUMP_MAGIC, strlen(PG_DUMP_MAGIC)) == 0)
 			x->res->dbkeep_dump = 1;
 		x->res->ended = strcmp(it->text, PG_DUMP_END) == 0;
+		if (strcmp(it->text, "-- dbkeep:section pre-data") == 0)
+			x->section = EXEC_PRE;
+		else if (strcmp(it->text, "-- dbkeep:section data") == 0)
+			x->section = EXEC_DATA;
+		else if (strcmp(it->text, "-- dbkeep:section post-data") == 0)
+			x->section = EXEC_POST;
 		return 0;
 	}
 	x->res->ended = 0;
@@ -1017,11 +2250,17 @@ static int exec_item(void *arg, const struct pg_split_item *it)
 	case PG_SPLIT_META:
 		return exec_meta(x, it);
 	case PG_SPLIT_COPY_DATA:
+		if (x->px_copy)
+			return px_copy_data(x->px, it->text, it->len);
 		if (x->in_copy && PQputCopyData(x->conn, it->text, (int)it->len) != 1)
 			return dbk_seterr(DBK_EDB, "line %lu: %s", x->copy_line,
 					  PQerrorMessage(x->conn));
 		return 0;
 	case PG_SPLIT_COPY_END:
+		if (x->px_copy) {
+			x->px_copy = 0;
+			return px_copy_end(x->px);
+		}
 		return exec_copy_end(x);
 	default:
 		return 0;
@@ -1045,6 +2284,7 @@ int pg_exec_run(PGconn *conn, const char *head, size_t head_len, struct dbk_read
 	x.split = &split;
 	x.first = 1;
 	dbk_strbuf_init(&x.sql);
+	dbk_strbuf_init(&x.session);
 	pg_split_init(&split, exec_item, &x);
 	if (x.conn) {
 		const char *scs = PQparameterStatus(conn, "standard_conforming_strings");
@@ -1076,6 +2316,11 @@ int pg_exec_run(PGconn *conn, const char *head, size_t head_len, struct dbk_read
 		goto out;
 	}
 	rc = pg_split_finish(&split);
+	if (!rc && x.px)
+		rc = px_barrier(x.px);
+	if (!rc && x.px && x.px->spilled_total)
+		dbk_verbose("parallel restore: %llu bytes of COPY data read ahead through disk",
+			    (unsigned long long)x.px->spilled_total);
 out:
 	if (rc == DBK_ECORRUPT && *pg_split_error(&split))
 		dbk_seterr(rc, "%s", pg_split_error(&split));
@@ -1087,8 +2332,11 @@ out:
 		while ((pr = PQgetResult(x.conn)))
 			PQclear(pr);
 	}
+	/* workers still running are cancelled (after a failure) */
+	px_free(x.px);
 	free(buf);
 	pg_split_release(&split);
 	dbk_strbuf_release(&x.sql);
+	dbk_strbuf_release(&x.session);
 	return rc;
 }

@@ -38,6 +38,7 @@
 
 #include <libpq-fe.h>
 
+#include "dbkeep/driver.h"
 #include "dbkeep/stream.h"
 #include "dbkeep/strbuf.h"
 
@@ -147,6 +148,14 @@ struct pg_exec_opts {
 			     * CREATE DATABASE of the file where later statements
 			     * name it (ALTER/COMMENT ON/GRANT ... DATABASE x) */
 	int dry_run;	    /* split only, send nothing (conn may be NULL) */
+	/* Parallel restore of a dbkeep dump (see "the parallel executor" in
+	 * pg_exec.c): with jobs > 1 and target set, COPY blocks and the
+	 * independent statements of post-data run on up to jobs extra
+	 * connections to database dbname of target.  jobs <= 1, a file without
+	 * the dbkeep header, or dry_run: everything on conn, in order. */
+	int jobs;
+	const struct dbk_target *target;
+	const char *scratch_dir; /* where COPY data read ahead may spill (NULL: TMPDIR) */
 };
 
 struct pg_exec_result {

@@ -490,6 +490,14 @@ int pg_load_scratch(const struct dbk_target *t, struct dbk_reader *r,
 	eo.no_owner = opts->no_owner;
 	eo.no_privileges = opts->no_privileges;
 	eo.dbname = name.buf;
+	eo.jobs = opts->jobs;
+	if (eo.jobs <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		eo.jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+	}
+	eo.target = t;
+	eo.scratch_dir = opts->scratch_dir;
 	rc = pg_exec_run(conn->pg, head.buf, head.len, r, &eo, &res);
 	if (rc)
 		goto out;
