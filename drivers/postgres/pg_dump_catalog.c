@@ -1470,36 +1470,237 @@ static int cat_event_triggers(struct pgd_dump *d)
 		PGK_EVENT_TRIGGER);
 }
 
-/* Everything the dumper does not write: the dump fails naming them. */
+/* ---- less common kinds ----------------------------------------------------- */
+
+/* Procedural languages not made by an extension, with their handlers. */
+static int cat_languages(struct pgd_dump *d)
+{
+	char *acl = cat_acl("l.lanacl", "l.lanowner", "'l'", INITPRIV("pg_language", "l.oid"));
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_language'::regclass::oid, l.oid, '', l.lanname, 'LANGUAGE', "
+		"quote_ident(l.lanname), " OWNER("l.lanowner") ", 'CREATE ' || CASE WHEN "
+		"l.lanpltrusted THEN 'TRUSTED ' ELSE '' END || 'PROCEDURAL LANGUAGE ' || "
+		"quote_ident(l.lanname) || CASE WHEN l.lanplcallfoid <> 0 THEN ' HANDLER ' || "
+		"l.lanplcallfoid::regproc::text || CASE WHEN l.laninline <> 0 THEN ' INLINE ' || "
+		"l.laninline::regproc::text ELSE '' END || CASE WHEN l.lanvalidator <> 0 THEN ' "
+		"VALIDATOR ' || l.lanvalidator::regproc::text ELSE '' END ELSE '' END || ';', %s, "
+		"'LANGUAGE' FROM pg_language l WHERE l.oid >= 16384 AND " NOT_EXT("pg_language", "l.oid"),
+		acl);
+	int rc = cat_simple(d, q.buf, PGK_LANGUAGE);
+	dbk_strbuf_release(&q);
+	free(acl);
+	return rc;
+}
+
+static int cat_access_methods(struct pgd_dump *d)
+{
+	return cat_simple(
+		d,
+		"SELECT 'pg_am'::regclass::oid, a.oid, '', a.amname, 'ACCESS METHOD', "
+		"quote_ident(a.amname), NULL, 'CREATE ACCESS METHOD ' || quote_ident(a.amname) || ' "
+		"TYPE ' || CASE a.amtype WHEN 't' THEN 'TABLE' ELSE 'INDEX' END || ' HANDLER ' || "
+		"a.amhandler::regproc::text || ';', NULL, NULL FROM pg_am a WHERE a.oid >= 16384 AND "
+		NOT_EXT("pg_am", "a.oid"),
+		PGK_ACCESS_METHOD);
+}
+
+static int cat_conversions(struct pgd_dump *d)
+{
+	return cat_simple(
+		d,
+		"SELECT 'pg_conversion'::regclass::oid, c.oid, n.nspname, c.conname, 'CONVERSION', "
+		QN("n.nspname", "c.conname") ", " OWNER("c.conowner") ", 'CREATE ' || CASE WHEN "
+		"c.condefault THEN 'DEFAULT ' ELSE '' END || 'CONVERSION ' || "
+		QN("n.nspname", "c.conname") " || ' FOR ' || "
+		"quote_literal(pg_encoding_to_char(c.conforencoding)) || ' TO ' || "
+		"quote_literal(pg_encoding_to_char(c.contoencoding)) || ' FROM ' || "
+		"c.conproc::regproc::text || ';', NULL, NULL FROM pg_conversion c JOIN pg_namespace n "
+		"ON n.oid = c.connamespace WHERE " PGD_USER_NSP " AND c.oid >= 16384 AND "
+		NOT_EXT("pg_conversion", "c.oid"),
+		PGK_CONVERSION);
+}
+
+static int cat_transforms(struct pgd_dump *d)
+{
+	return cat_simple(
+		d,
+		"SELECT 'pg_transform'::regclass::oid, t.oid, '', format_type(t.trftype, NULL) || "
+		"' ' || l.lanname, 'TRANSFORM', 'FOR ' || format_type(t.trftype, NULL) || ' LANGUAGE ' "
+		"|| quote_ident(l.lanname), NULL, 'CREATE TRANSFORM FOR ' || format_type(t.trftype, "
+		"NULL) || ' LANGUAGE ' || quote_ident(l.lanname) || ' (' || concat_ws(', ', CASE WHEN "
+		"t.trffromsql <> 0 THEN 'FROM SQL WITH FUNCTION ' || t.trffromsql::regprocedure::text "
+		"END, CASE WHEN t.trftosql <> 0 THEN 'TO SQL WITH FUNCTION ' || "
+		"t.trftosql::regprocedure::text END) || ');', NULL, NULL FROM pg_transform t JOIN "
+		"pg_language l ON l.oid = t.trflang WHERE t.oid >= 16384 AND "
+		NOT_EXT("pg_transform", "t.oid"),
+		PGK_TRANSFORM);
+}
+
+/* OPERATOR n name(left, right) [FOR ORDER BY family] and FUNCTION n
+ * (left, right) f(args) items of an operator class or family: the members
+ * that depend on `refcat` row `ref` with deptype `dt` ('i': made with a
+ * class; 'a': added to a family loosely). */
+#define OPC_MEMBERS(famcol, refcat, ref, dt)                                                       \
+	"(SELECT string_agg(item, E',\\n    ' ORDER BY k1, k2, k3) FROM (SELECT 0 AS k1, "       \
+	"ao.amopstrategy AS k2, ao.oid AS k3, 'OPERATOR ' || ao.amopstrategy || ' ' || "            \
+	"quote_ident(opn.nspname) || '.' || op.oprname || '(' || coalesce(format_type("            \
+	"NULLIF(ao.amoplefttype, 0), NULL), 'NONE') || ', ' || coalesce(format_type("             \
+	"NULLIF(ao.amoprighttype, 0), NULL), 'NONE') || ')' || CASE WHEN ao.amoppurpose = 'o' "    \
+	"THEN ' FOR ORDER BY ' || (SELECT " QN("sfn.nspname", "sf.opfname") " FROM pg_opfamily sf " \
+	"JOIN pg_namespace sfn ON sfn.oid = sf.opfnamespace WHERE sf.oid = ao.amopsortfamily) "    \
+	"ELSE '' END AS item FROM pg_amop ao JOIN pg_operator op ON op.oid = ao.amopopr JOIN "       \
+	"pg_namespace opn ON opn.oid = op.oprnamespace WHERE ao.amopfamily = " famcol " AND "       \
+	"EXISTS (SELECT 1 FROM pg_depend dd WHERE dd.classid = 'pg_amop'::regclass AND dd.objid " \
+	"= ao.oid AND dd.refclassid = '" refcat "'::regclass AND dd.refobjid = " ref " AND "       \
+	"dd.deptype = '" dt "') UNION ALL SELECT 1, ap.amprocnum, ap.oid, 'FUNCTION ' || "        \
+	"ap.amprocnum || ' (' || format_type(ap.amproclefttype, NULL) || ', ' || "                 \
+	"format_type(ap.amprocrighttype, NULL) || ') ' || ap.amproc::regprocedure::text FROM "      \
+	"pg_amproc ap WHERE ap.amprocfamily = " famcol " AND EXISTS (SELECT 1 FROM pg_depend dd " \
+	"WHERE dd.classid = 'pg_amproc'::regclass AND dd.objid = ap.oid AND dd.refclassid = '"      \
+	refcat "'::regclass AND dd.refobjid = " ref " AND dd.deptype = '" dt "')) m)"
+
+static int cat_operator_classes(struct pgd_dump *d)
+{
+	int rc = cat_simple(
+		d,
+		"SELECT 'pg_opfamily'::regclass::oid, f.oid, n.nspname, f.opfname, 'OPERATOR "
+		"FAMILY', " QN("n.nspname", "f.opfname") " || ' USING ' || quote_ident(am.amname), "
+		OWNER("f.opfowner") ", 'CREATE OPERATOR FAMILY ' || " QN("n.nspname", "f.opfname")
+		" || ' USING ' || quote_ident(am.amname) || ';' || coalesce(E'\\nALTER OPERATOR "
+		"FAMILY ' || " QN("n.nspname", "f.opfname") " || ' USING ' || quote_ident(am.amname) "
+		"|| E' ADD\\n    ' || " OPC_MEMBERS("f.oid", "pg_opfamily", "f.oid", "a") " || ';', "
+		"''), NULL, NULL FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace "
+		"JOIN pg_am am ON am.oid = f.opfmethod WHERE " PGD_USER_NSP " AND f.oid >= 16384 AND "
+		NOT_EXT("pg_opfamily", "f.oid"),
+		PGK_OPFAMILY);
+	if (rc)
+		return rc;
+	long *idx = NULL;
+	PGresult *r = cat_load(
+		d,
+		"SELECT 'pg_opclass'::regclass::oid, c.oid, n.nspname, c.opcname, 'OPERATOR CLASS', "
+		QN("n.nspname", "c.opcname") " || ' USING ' || quote_ident(am.amname), "
+		OWNER("c.opcowner") ", 'CREATE OPERATOR CLASS ' || " QN("n.nspname", "c.opcname")
+		" || CASE WHEN c.opcdefault THEN ' DEFAULT' ELSE '' END || ' FOR TYPE ' || "
+		"format_type(c.opcintype, NULL) || ' USING ' || quote_ident(am.amname) || ' FAMILY ' "
+		"|| " QN("fn.nspname", "f.opfname") " || E' AS\\n    ' || concat_ws(E',\\n    ', CASE "
+		"WHEN c.opckeytype <> 0 THEN 'STORAGE ' || format_type(c.opckeytype, NULL) END, "
+		OPC_MEMBERS("c.opcfamily", "pg_opclass", "c.oid", "i") ") || ';', NULL, NULL, "
+		"c.opcfamily FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN "
+		"pg_am am ON am.oid = c.opcmethod JOIN pg_opfamily f ON f.oid = c.opcfamily JOIN "
+		"pg_namespace fn ON fn.oid = f.opfnamespace WHERE " PGD_USER_NSP " AND c.oid >= 16384 "
+		"AND " NOT_EXT("pg_opclass", "c.oid"),
+		PGK_OPCLASS, &idx);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (idx[i] < 0)
+			continue;
+		long f = pgd_find(d, 2753u /* pg_opfamily */, cat_oid(r, i, 10));
+		if (f >= 0)
+			pgd_add_dep(&d->objs[idx[i]], (size_t)f);
+	}
+	PQclear(r);
+	free(idx);
+	/* members: their edges (to operators, functions, types) go to their
+	 * class or family */
+	r = pgd_query(d, "SELECT dd.classid, dd.objid, dd.refclassid, dd.refobjid FROM pg_depend dd "
+			 "WHERE dd.classid IN ('pg_amop'::regclass, 'pg_amproc'::regclass) AND "
+			 "dd.refclassid IN ('pg_opclass'::regclass, 'pg_opfamily'::regclass) AND "
+			 "dd.deptype IN ('i', 'a') AND dd.objid >= 16384");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long t = pgd_find(d, cat_oid(r, i, 2), cat_oid(r, i, 3));
+		if (t >= 0 && pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1)) < 0)
+			cat_add_alias(d, cat_oid(r, i, 0), cat_oid(r, i, 1), (size_t)t);
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int cat_ts_parsers_templates(struct pgd_dump *d)
+{
+	int rc = cat_simple(
+		d,
+		"SELECT 'pg_ts_parser'::regclass::oid, p.oid, n.nspname, p.prsname, 'TEXT SEARCH "
+		"PARSER', " QN("n.nspname", "p.prsname") ", NULL, 'CREATE TEXT SEARCH PARSER ' || "
+		QN("n.nspname", "p.prsname") " || E' (\\n    START = ' || p.prsstart::regproc::text || "
+		"E',\\n    GETTOKEN = ' || p.prstoken::regproc::text || E',\\n    END = ' || "
+		"p.prsend::regproc::text || CASE WHEN p.prsheadline <> 0 THEN E',\\n    HEADLINE = ' "
+		"|| p.prsheadline::regproc::text ELSE '' END || E',\\n    LEXTYPES = ' || "
+		"p.prslextype::regproc::text || E'\\n);', NULL, NULL FROM pg_ts_parser p JOIN "
+		"pg_namespace n ON n.oid = p.prsnamespace WHERE " PGD_USER_NSP " AND p.oid >= 16384 "
+		"AND " NOT_EXT("pg_ts_parser", "p.oid"),
+		PGK_TSPARSER);
+	if (rc == 0)
+		rc = cat_simple(
+			d,
+			"SELECT 'pg_ts_template'::regclass::oid, t.oid, n.nspname, t.tmplname, 'TEXT "
+			"SEARCH TEMPLATE', " QN("n.nspname", "t.tmplname") ", NULL, 'CREATE TEXT SEARCH "
+			"TEMPLATE ' || " QN("n.nspname", "t.tmplname") " || ' (' || CASE WHEN "
+			"t.tmplinit <> 0 THEN 'INIT = ' || t.tmplinit::regproc::text || ', ' ELSE '' END "
+			"|| 'LEXIZE = ' || t.tmpllexize::regproc::text || ');', NULL, NULL FROM "
+			"pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace WHERE "
+			PGD_USER_NSP " AND t.oid >= 16384 AND " NOT_EXT("pg_ts_template", "t.oid"),
+			PGK_TSTEMPLATE);
+	return rc;
+}
+
+/* Subscriptions as pg_dump writes them: created without connecting (so
+ * disabled, no slot created, no tables synchronized), keeping the slot
+ * name; ALTER SUBSCRIPTION ... ENABLE is left to the user, who must first
+ * check that the publisher is the right one.  pg_subscription is readable
+ * only by superusers: others see none, like pg_dump. */
+static int cat_subscriptions(struct pgd_dump *d)
+{
+	PGresult *su = pgd_query(d, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+	if (!su)
+		return dbk_errcode();
+	int super = PQntuples(su) == 1 && cat_bool(su, 0, 0);
+	PQclear(su);
+	if (!super)
+		return 0;
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
+		"SELECT 'pg_subscription'::regclass::oid, s.oid, '', s.subname, 'SUBSCRIPTION', "
+		"quote_ident(s.subname), " OWNER("s.subowner") ", 'CREATE SUBSCRIPTION ' || "
+		"quote_ident(s.subname) || ' CONNECTION ' || quote_literal(s.subconninfo) || ' "
+		"PUBLICATION ' || (SELECT string_agg(quote_ident(p), ', ') FROM unnest(s.subpublications) "
+		"p) || ' WITH (connect = false, slot_name = ' || coalesce(quote_literal(s.subslotname), "
+		"'NONE') || CASE WHEN s.subbinary THEN ', binary = true' ELSE '' END || CASE WHEN "
+		"s.substream::text IN ('t', 'true') THEN ', streaming = on' WHEN s.substream::text = 'p' "
+		"THEN ', streaming = parallel' ELSE '' END || %s || CASE WHEN s.subsynccommit <> 'off' "
+		"THEN ', synchronous_commit = ' || quote_literal(s.subsynccommit) ELSE '' END || %s || "
+		"');', NULL, NULL FROM pg_subscription s WHERE s.subdbid = (SELECT oid FROM pg_database "
+		"WHERE datname = current_database())",
+		d->ver >= 150000 ? "CASE WHEN s.subtwophasestate <> 'd' THEN ', two_phase = on' ELSE "
+				   "'' END || CASE WHEN s.subdisableonerr THEN ', disable_on_error = "
+				   "true' ELSE '' END"
+		: d->ver >= 140000 ? "''"
+				   : "''",
+		d->ver >= 160000 ? "CASE WHEN NOT s.subpasswordrequired THEN ', password_required = "
+				   "false' ELSE '' END || CASE WHEN s.subrunasowner THEN ', "
+				   "run_as_owner = true' ELSE '' END || CASE WHEN s.suborigin <> 'any' "
+				   "THEN ', origin = ' || quote_literal(s.suborigin) ELSE '' END"
+				 : "''");
+	int rc = cat_simple(d, q.buf, PGK_SUBSCRIPTION);
+	dbk_strbuf_release(&q);
+	return rc;
+}
+
+/* Everything the dumper does not write: the dump fails naming them.
+ * Security labels need the label provider's module loaded in the server
+ * (SECURITY LABEL fails without one), which a restore cannot promise. */
 static int cat_refused(struct pgd_dump *d)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
 	dbk_strbuf_addstr(
 		&q,
-		"SELECT n.nspname, 'operator class ' || " QN("n.nspname", "o.opcname") " FROM "
-		"pg_opclass o JOIN pg_namespace n ON n.oid = o.opcnamespace WHERE o.oid >= 16384 AND "
-		PGD_USER_NSP " AND " NOT_EXT("pg_opclass", "o.oid")
-		" UNION ALL SELECT n.nspname, 'operator family ' || " QN("n.nspname", "f.opfname")
-		" FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace WHERE f.oid >= "
-		"16384 AND " PGD_USER_NSP " AND " NOT_EXT("pg_opfamily", "f.oid")
-		" UNION ALL SELECT n.nspname, 'conversion ' || " QN("n.nspname", "c.conname") " FROM "
-		"pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.oid >= 16384 "
-		"AND " PGD_USER_NSP " AND " NOT_EXT("pg_conversion", "c.oid")
-		" UNION ALL SELECT n.nspname, 'text search parser ' || " QN("n.nspname", "p.prsname")
-		" FROM pg_ts_parser p JOIN pg_namespace n ON n.oid = p.prsnamespace WHERE p.oid >= "
-		"16384 AND " PGD_USER_NSP " AND " NOT_EXT("pg_ts_parser", "p.oid")
-		" UNION ALL SELECT n.nspname, 'text search template ' || " QN("n.nspname", "t.tmplname")
-		" FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace WHERE t.oid >= "
-		"16384 AND " PGD_USER_NSP " AND " NOT_EXT("pg_ts_template", "t.oid")
-		" UNION ALL SELECT '', 'language ' || quote_ident(l.lanname) FROM pg_language l WHERE "
-		"l.oid >= 16384 AND " NOT_EXT("pg_language", "l.oid")
-		" UNION ALL SELECT '', 'transform for ' || format_type(t.trftype, NULL) FROM "
-		"pg_transform t WHERE t.oid >= 16384 AND " NOT_EXT("pg_transform", "t.oid")
-		" UNION ALL SELECT '', 'access method ' || quote_ident(a.amname) FROM pg_am a WHERE "
-		"a.oid >= 16384 AND " NOT_EXT("pg_am", "a.oid")
-		" UNION ALL SELECT '', 'subscription ' || quote_ident(s.subname) FROM pg_subscription "
-		"s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-		" UNION ALL SELECT '', 'security label on ' || pg_describe_object(s.classoid, "
+		"SELECT '', 'security label on ' || pg_describe_object(s.classoid, "
 		"s.objoid, s.objsubid) FROM pg_seclabel s"
 		" ORDER BY 2");
 	PGresult *r = pgd_query(d, q.buf);
@@ -1519,6 +1720,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 	if (rc == 0)
 		rc = cat_extensions(d);
 	if (rc == 0)
+		rc = cat_languages(d);
+	if (rc == 0)
 		rc = cat_collations(d);
 	if (rc == 0)
 		rc = cat_types(d);
@@ -1532,6 +1735,16 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_operators(d);
 	if (rc == 0)
 		rc = cat_casts(d);
+	if (rc == 0)
+		rc = cat_access_methods(d);
+	if (rc == 0)
+		rc = cat_conversions(d);
+	if (rc == 0)
+		rc = cat_transforms(d);
+	if (rc == 0)
+		rc = cat_operator_classes(d);
+	if (rc == 0)
+		rc = cat_ts_parsers_templates(d);
 	if (rc == 0)
 		rc = cat_text_search(d);
 	if (rc == 0)
@@ -1556,6 +1769,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_publications(d);
 	if (rc == 0)
 		rc = cat_event_triggers(d);
+	if (rc == 0)
+		rc = cat_subscriptions(d);
 	if (rc == 0)
 		rc = cat_extension_members(d);
 	if (rc == 0)
