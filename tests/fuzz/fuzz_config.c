@@ -6,9 +6,7 @@
  *
  * The reader takes a path, so each input is written to one scratch file
  * (made once, under $TMPDIR) and read from there.  The keys are those of
- * the real shared option tables (options.c) plus a few command options;
- * options.c's calls into the driver registry are stubbed out below, as
- * nothing here chooses a driver.
+ * the real shared option tables (options.c) plus a few command options.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,25 +17,11 @@
 #include <popt.h>
 
 #include "dbkeep/config.h"
-#include "dbkeep/driver.h"
 #include "dbkeep/error.h"
 #include "dbkeep/options.h"
 #include "dbkeep/tables.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* options.c links against the registry; never called by this harness. */
-const struct dbk_driver *dbk_driver_find(const char *name)
-{
-	(void)name;
-	return NULL;
-}
-
-const struct dbk_driver *dbk_driver_guess(const char *db)
-{
-	(void)db;
-	return NULL;
-}
 
 static int fuzz_flag;
 static int fuzz_int;
