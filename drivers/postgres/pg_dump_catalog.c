@@ -144,6 +144,7 @@ size_t pgd_add_obj(struct pgd_dump *d, uint32_t classid, uint32_t objid, enum pg
 	o->nsp = cat_strdup(nsp);
 	o->name = cat_strdup(name);
 	o->alias = -1;
+	o->shell = -1;
 	dbk_strbuf_init(&o->extra);
 	if (classid)
 		cat_map_insert(d, d->nobjs);
@@ -464,8 +465,30 @@ static int cat_types(struct pgd_dump *d)
 		"st.typcollation THEN ', collation = ' || (SELECT " QN("cn.nspname", "co.collname")
 		" FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid "
 		"= rg.rngcollation) ELSE '' END || CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff "
-		"= ' || rg.rngsubdiff::regproc::text ELSE '' END || ');' END, "
-		"%s, 'TYPE', t.typtype, t.typarray, coalesce(rg.rngcanonical, 0), t.typrelid "
+		"= ' || rg.rngsubdiff::regproc::text ELSE '' END || CASE WHEN rg.rngcanonical <> 0 THEN "
+		"', canonical = ' || rg.rngcanonical::regproc::text ELSE '' END || ');' "
+		/* shell (a type declared, never defined) */
+		"WHEN 'p' THEN 'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || ';' "
+		/* base */
+		"WHEN 'b' THEN 'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || E' (\\n    ' || "
+		"concat_ws(E',\\n    ', 'INTERNALLENGTH = ' || CASE WHEN t.typlen < 0 THEN 'variable' "
+		"ELSE t.typlen::text END, 'INPUT = ' || t.typinput::regproc::text, 'OUTPUT = ' || "
+		"t.typoutput::regproc::text, CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || "
+		"t.typreceive::regproc::text END, CASE WHEN t.typsend <> 0 THEN 'SEND = ' || "
+		"t.typsend::regproc::text END, CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || "
+		"t.typmodin::regproc::text END, CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || "
+		"t.typmodout::regproc::text END, CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || "
+		"t.typanalyze::regproc::text END, %s, CASE WHEN t.typcategory <> 'U' THEN "
+		"'CATEGORY = ' || quote_literal(t.typcategory::text) END, CASE WHEN t.typispreferred THEN "
+		"'PREFERRED = true' END, 'DEFAULT = ' || quote_literal(t.typdefault), CASE WHEN "
+		"t.typelem <> 0 THEN 'ELEMENT = ' || format_type(t.typelem, NULL) END, CASE WHEN "
+		"t.typdelim <> ',' THEN 'DELIMITER = ' || quote_literal(t.typdelim::text) END, 'ALIGNMENT = ' "
+		"|| CASE t.typalign WHEN 'c' THEN 'char' WHEN 's' THEN 'int2' WHEN 'i' THEN 'int4' ELSE "
+		"'double' END, 'STORAGE = ' || CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN "
+		"'external' WHEN 'm' THEN 'main' ELSE 'extended' END, CASE WHEN t.typbyval THEN "
+		"'PASSEDBYVALUE' END, CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END) || "
+		"E'\\n);' END, "
+		"%s, 'TYPE', t.typtype, t.typarray, coalesce(rg.rngcanonical::oid, 0), t.typrelid "
 		"FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
 		"LEFT JOIN pg_type bt ON bt.oid = t.typbasetype "
 		"LEFT JOIN pg_range rg ON rg.rngtypid = t.oid "
@@ -476,7 +499,11 @@ static int cat_types(struct pgd_dump *d)
 		"(t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class "
 		"WHERE oid = t.typrelid) = 'c') OR (t.typtype IN ('b', 'p') AND t.typelem = 0) OR "
 		"(t.typtype = 'b' AND t.typcategory <> 'A'))",
-		multi, acl);
+		multi,
+		d->ver >= 140000 ? "CASE WHEN t.typsubscript <> 0 THEN 'SUBSCRIPT = ' || "
+				   "t.typsubscript::regproc::text END"
+				 : "NULL",
+		acl);
 	long *idx = NULL;
 	PGresult *r = cat_load(d, q.buf, PGK_TYPE, &idx);
 	dbk_strbuf_release(&q);
@@ -488,23 +515,21 @@ static int cat_types(struct pgd_dump *d)
 			continue;
 		struct pgd_obj *o = &d->objs[idx[i]];
 		char tt = PQgetvalue(r, i, 10)[0];
-		if (tt == 'b' || tt == 'p' || (tt == 'r' && cat_oid(r, i, 12) != 0)) {
+		if (tt == 'b' || (tt == 'r' && cat_oid(r, i, 12) != 0)) {
+			/* Its I/O (or canonical) functions take and return the
+			 * type: a shell type comes first, they use it, the full
+			 * definition follows them (see pgd_read_deps). */
 			struct dbk_strbuf s = DBK_STRBUF_INIT;
-			dbk_strbuf_addf(&s, "%s %s",
-					tt == 'r' ? "range type with a canonical function"
-					: tt == 'p' ? "shell type"
-						    : "base type",
-					o->ident);
-			dbk_strlist_add(&d->refused, s.buf);
-			dbk_strbuf_release(&s);
-			free(o->sql);
-			o->sql = NULL;
-			free(o->owner);
-			o->owner = NULL;
-			free(o->acl);
-			o->acl = NULL;
+			dbk_strbuf_addf(&s, "CREATE TYPE %s;", o->ident);
+			size_t sh = pgd_add_obj(d, 0, 0, PGK_SHELL_TYPE, o->nsp, o->name);
+			o = &d->objs[idx[i]];
+			d->objs[sh].sql = dbk_strbuf_detach(&s);
+			pgd_add_dep(o, sh);
+			o->shell = (long)sh;
 			continue;
 		}
+		if (tt == 'p')
+			o->kind = PGK_SHELL_TYPE;
 		if (tt == 'c' && cat_oid(r, i, 13))
 			cat_add_alias(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 13), (size_t)idx[i]);
 	}

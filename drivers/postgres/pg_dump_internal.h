@@ -95,6 +95,7 @@ struct pgd_obj {
 	int acl_only;		 /* only privileges are written (extension members) */
 	struct dbk_strbuf extra; /* comments written right after sql */
 	long alias;		 /* -1, or the index of the object that writes this one */
+	long shell;		 /* base types: -1, or the index of their shell type */
 	size_t *deps;		 /* indexes of objects this one depends on */
 	size_t ndeps, adeps;
 	int emitted;

@@ -73,6 +73,20 @@ int pgd_read_deps(struct pgd_dump *d)
 		for (size_t k = 0; k < o->ndeps; k++)
 			o->deps[k] = sort_resolve(d, o->deps[k]);
 	}
+	/* A base type (or a range with a canonical function) and its I/O
+	 * functions need each other: what the type needs and needs the type
+	 * uses its shell instead, as pg_dump does. */
+	for (size_t i = 0; i < d->nobjs; i++) {
+		struct pgd_obj *t = &d->objs[i];
+		if (t->shell < 0)
+			continue;
+		for (size_t k = 0; k < t->ndeps; k++) {
+			struct pgd_obj *f = &d->objs[t->deps[k]];
+			for (size_t m = 0; m < f->ndeps; m++)
+				if (f->deps[m] == i)
+					f->deps[m] = (size_t)t->shell;
+		}
+	}
 	return 0;
 }
 

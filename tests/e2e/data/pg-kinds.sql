@@ -134,3 +134,32 @@ CREATE SUBSCRIPTION dbk_sub CONNECTION 'host=publisher.invalid dbname=src user=r
     WITH (connect = false, slot_name = 'dbk_slot', binary = true, streaming = on, synchronous_commit = 'local');
 CREATE SUBSCRIPTION dbk_sub_noslot CONNECTION 'dbname=x' PUBLICATION p WITH (connect = false, slot_name = NONE, enabled = false);
 COMMENT ON SUBSCRIPTION dbk_sub IS 'never connected';
+
+-- base types over built-in I/O entry points: a fixed-length by-value one
+-- with a default, a variable-length collatable one with binary I/O and a
+-- category; a shell type never defined; a range type with a canonical
+-- function (which takes the range type: shell first, as for base types)
+CREATE TYPE kinds.int42;
+CREATE FUNCTION kinds.int42_in(cstring) RETURNS kinds.int42 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION kinds.int42_out(kinds.int42) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE kinds.int42 (INTERNALLENGTH = 4, INPUT = kinds.int42_in, OUTPUT = kinds.int42_out,
+    ALIGNMENT = int4, DEFAULT = '42', PASSEDBYVALUE);
+CREATE TYPE kinds."Text Like";
+CREATE FUNCTION kinds.tl_in(cstring) RETURNS kinds."Text Like" LANGUAGE internal IMMUTABLE STRICT AS 'textin';
+CREATE FUNCTION kinds.tl_out(kinds."Text Like") RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout';
+CREATE FUNCTION kinds.tl_recv(internal) RETURNS kinds."Text Like" LANGUAGE internal IMMUTABLE STRICT AS 'textrecv';
+CREATE FUNCTION kinds.tl_send(kinds."Text Like") RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'textsend';
+CREATE TYPE kinds."Text Like" (INTERNALLENGTH = VARIABLE, INPUT = kinds.tl_in, OUTPUT = kinds.tl_out,
+    RECEIVE = kinds.tl_recv, SEND = kinds.tl_send, CATEGORY = 'S', COLLATABLE = true, STORAGE = extended, DELIMITER = ';');
+CREATE CAST (kinds."Text Like" AS text) WITHOUT FUNCTION AS IMPLICIT;
+CREATE CAST (kinds.int42 AS integer) WITHOUT FUNCTION;
+COMMENT ON TYPE kinds.int42 IS 'a base type';
+ALTER TYPE kinds.int42 OWNER TO dbk_kinds_owner;
+REVOKE USAGE ON TYPE kinds."Text Like" FROM PUBLIC;
+CREATE TYPE kinds.never_defined;
+CREATE TYPE kinds.myint4range;
+CREATE FUNCTION kinds.myint4range_canon(kinds.myint4range) RETURNS kinds.myint4range LANGUAGE internal IMMUTABLE STRICT AS 'int4range_canonical';
+CREATE TYPE kinds.myint4range AS RANGE (subtype = integer, canonical = kinds.myint4range_canon, subtype_diff = int4range_subdiff);
+CREATE TABLE kinds.base_values (a kinds.int42, b kinds."Text Like" COLLATE "C", c kinds.int42[], r kinds.myint4range, m kinds.myint4multirange);
+INSERT INTO kinds.base_values VALUES ('7', 'seven', '{1,2}', '[1,5]', '{[1,2], [7,9)}'), (DEFAULT, NULL, NULL, 'empty', '{}');
+CREATE INDEX base_values_r ON kinds.base_values USING gist (r);
