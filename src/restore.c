@@ -259,8 +259,17 @@ static int safety_backup(const struct dbk_restore_req *req, char **path)
 	b.dump.no_owner = req->opts.no_owner;
 	b.dump.no_privileges = req->opts.no_privileges;
 	rc = dbk_backup_write(&b, &m, path);
-	if (rc)
-		dbk_seterr(rc, "safety backup of '%s' failed", conn->display);
+	if (rc) {
+		/* The first error wins, so a plain dbk_seterr here would be
+		 * dropped: put the cause behind this context instead, or a
+		 * failed restore reads like a failed backup. */
+		char *cause = dbk_strdup(dbk_errmsg());
+
+		dbk_clearerr();
+		dbk_seterr(rc, "safety backup of '%s' failed: %s", conn->display,
+			   cause ? cause : "");
+		free(cause);
+	}
 	dbk_manifest_release(&m);
 	req->drv->disconnect(conn);
 	return rc;

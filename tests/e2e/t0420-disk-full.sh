@@ -6,7 +6,9 @@
 # file (or folder) that could not be written, exit 1, leaves no .partial or
 # scratch file, keeps every older backup, and retention does not run
 # (--keep-last 1, yet the older backups are all still there).  Once there is
-# room again the next backup succeeds, and then retention does run.
+# room again the next backup succeeds, and then retention does run.  A
+# restore whose preRestore safety backup does not fit fails before it
+# touches the live database.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 mounts=()
@@ -64,6 +66,16 @@ if [ "$can_mount" = 1 ]; then
 	grow_app
 	full_case "sqlite, tmpfs full at the data file" fs2/bk "No space left on device" \
 		"fs2/bk/app_[0-9_]+\.db\.gz\.partial" "$DBKEEP" backup --db app.db -d fs2/bk --keep-last 1
+
+	# A restore whose preRestore safety backup does not fit stops before it
+	# touches the live database.
+	sum=$(sqlite_content_sum app.db)
+	run 1 "sqlite: a restore whose safety backup does not fit fails (exit 1)" \
+		"$DBKEEP" restore 1 -d fs1/bk --db app.db --force
+	grep_in "sqlite: it says the safety backup failed" "^dbkeep: .*safety backup" "$T/err"
+	same "sqlite: the live database is untouched" "$(sqlite_content_sum app.db)" "$sum"
+	same "sqlite: no .partial or scratch file is left" "$(leftovers fs1/bk)" ""
+	same "sqlite: no restore scratch beside the database" "$(ls -A | grep -c dbkeep-restore)" 0
 
 	mount -o remount,size=64m "$T/fs2"
 	run 0 "sqlite: with room again the next backup succeeds" \
@@ -128,6 +140,14 @@ grow_pg
 full_case "postgres, ulimit -f" bk-pg-ul "File too large" \
 	"bk-pg-ul/${DB}_[0-9_]+\.sql\.gz\.partial" \
 	bash -c 'ulimit -f 2000 && exec "$@"' - "$DBKEEP" backup --db "$DB" -d bk-pg-ul --keep-last 1
+sum=$(pg_content_sum "$DB")
+run 1 "postgres: a restore whose safety backup is over the limit fails (exit 1)" \
+	bash -c 'ulimit -f 2000 && exec "$@"' - "$DBKEEP" restore 1 -d bk-pg-ul --db "$DB" --force
+grep_in "postgres: it says the safety backup failed" "^dbkeep: .*safety backup" "$T/err"
+same "postgres: the live database is untouched" "$(pg_content_sum "$DB")" "$sum"
+same "postgres: no .partial is left" "$(leftovers bk-pg-ul)" ""
+same "postgres: no scratch database was made" "$(pg -d postgres -c \
+	"select count(*) from pg_database where datname like '${DB}\\_dbkeep\\_%'")" 0
 run 0 "postgres: without the limit the next backup succeeds" \
 	"$DBKEEP" backup --db "$DB" -d bk-pg-ul --keep-last 1 -q
 same "postgres: and then retention runs (--keep-last 1)" "$(complete_sets bk-pg-ul | wc -l)" 1
