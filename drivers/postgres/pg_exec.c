@@ -603,7 +603,10 @@ again:
 			s->state = S_COPY_BS;
 			return 0;
 		}
-		s->state = S_COPY_MID;
+		/* an empty row (a zero-column table, a one-column table holding
+		 * '') ends where it starts: the next line starts a row too */
+		if (c != '\n')
+			s->state = S_COPY_MID;
 		return split_copy_add(s, &c, 1);
 	case S_COPY_BS:
 		if (c == '.') {
