@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# PostgreSQL restore on several connections (restore -j N): Pagila and a
+# database of many tables (foreign keys between them, partitioned tables
+# with partitioned indexes and keys, a matview, an exclusion constraint)
+# restored at -j 1, 2 and 4, each judged by the round-trip oracle; a failing
+# COPY row and a failing CREATE UNIQUE INDEX stop the restore naming the
+# statement's line, whatever -j, and leave no scratch database; a plain
+# pg_dump file still loads on one connection.
+. "$(dirname "$0")/lib.sh"
+need_pg
+
+oracle() { # oracle DB JOBS: dbkeep backup + restore --target -j JOBS, judged
+	"$TOOLS/pg-roundtrip" "$1" \
+		"$DBKEEP backup --db {db} -d {dir}/bk -q && cp \"\$(ls {dir}/bk/*.gz)\" {file}" \
+		"$DBKEEP restore 1 -d {dir}/bk --target {newdb} --force -q -j $2"
+}
+scratch_left() { # the scratch databases of restores into $1
+	pg -d postgres -c "select datname from pg_database where datname like '$1\\_dbkeep\\_%'"
+}
+
+check "pagila loads" pg_load_pagila pagila
+for j in 1 2 4; do
+	check "pagila: restore -j $j matches (oracle)" oracle pagila "$j"
+done
+
+pg_recreate many
+check "many tables load" pg -d many -f "$DBKEEP_SRC/tests/e2e/data/pg-many-tables.sql"
+for j in 1 2 4; do
+	check "many tables: restore -j $j matches (oracle)" oracle many "$j"
+done
+
+B=$T/bk
+run 0 "backup of many" "$DBKEEP" backup --db many -d "$B" -q
+run 0 "restore -j 2 -v" "$DBKEEP" restore 1 -d "$B" --target many_j2 --force -v -j 2
+grep_in "-j 2 loads on two more connections" "parallel restore: 2 connections" "$T/err"
+run 0 "restore -j 1 -v" "$DBKEEP" restore 1 -d "$B" --target many_j1 --force -v -j 1
+if grep -q "parallel restore" "$T/err"; then not_ok "-j 1 loads on one connection"; else ok "-j 1 loads on one connection"; fi
+
+# The same backup, broken on purpose (restored by file name: no manifest).
+zcat "$B"/many_*.sql.gz >"$T/many.sql"
+copy_line=$(grep -n '^COPY shop.t_5 ' "$T/many.sql" | cut -d: -f1)
+awk -v L=$((copy_line + 3)) 'NR == L { sub(/^[0-9]+/, "oops") } { print }' "$T/many.sql" |
+	gzip >"$B/bad-data.sql.gz"
+post_line=$(grep -n '^-- dbkeep:section post-data' "$T/many.sql" | cut -d: -f1)
+awk -v L="$post_line" '{ print } NR == L { print ""; print "CREATE UNIQUE INDEX dups_v ON shop.dups USING btree (v);" }' \
+	"$T/many.sql" | gzip >"$B/bad-post.sql.gz"
+for j in 1 2 4; do
+	run 1 "-j $j: a failing COPY row stops the restore" \
+		"$DBKEEP" restore bad-data.sql.gz -d "$B" --db bad_target --force --engine postgres -j "$j"
+	grep_in "-j $j: the error names the COPY's line and the row" \
+		"^dbkeep: line $copy_line: invalid input syntax .*\"oops\"; COPY t_5, line 3" "$T/err"
+	same "-j $j: no scratch database left after the failing COPY" "" "$(scratch_left bad_target)"
+	run 1 "-j $j: a failing CREATE UNIQUE INDEX stops the restore" \
+		"$DBKEEP" restore bad-post.sql.gz -d "$B" --db bad_target --force --engine postgres -j "$j"
+	grep_in "-j $j: the error names the index's line" \
+		"^dbkeep: line $((post_line + 2)): could not create unique index \"dups_v\"" "$T/err"
+	same "-j $j: no scratch database left after the failing index" "" "$(scratch_left bad_target)"
+done
+same "the failed restores created no target" "0" \
+	"$(pg -d postgres -c "select count(*) from pg_database where datname = 'bad_target'")"
+
+# A failure while several big COPY blocks are read ahead and in flight.
+pg_recreate big
+pg -d big -c "CREATE TABLE a (id int PRIMARY KEY, v text); CREATE TABLE b (id int PRIMARY KEY, v text);
+	INSERT INTO a SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 200000) g;
+	INSERT INTO b SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 200000) g;" >/dev/null
+run 0 "backup of big" "$DBKEEP" backup --db big -d "$T/bb" -q
+zcat "$T"/bb/big_*.sql.gz >"$T/big.sql"
+copy_b=$(grep -n '^COPY public.b ' "$T/big.sql" | cut -d: -f1)
+awk -v L=$((copy_b + 150000)) 'NR == L { sub(/^[0-9]+/, "1") } { print }' "$T/big.sql" | gzip >"$T/bb/bad-big.sql.gz"
+run 1 "-j 2: a duplicate key deep in a big COPY stops the restore" \
+	"$DBKEEP" restore bad-big.sql.gz -d "$T/bb" --db big_target --force --engine postgres -j 2
+grep_in "-j 2: the error names the primary key's line" "^dbkeep: line [0-9]+: could not create unique index \"b_pkey\"" "$T/err"
+same "-j 2: no scratch database left" "" "$(scratch_left big_target)"
+same "no read-ahead file left in the backup folder" "" "$(leftovers "$T/bb")"
+run 0 "-j 2: the good backup of big restores" \
+	"$DBKEEP" restore "$(basename "$(ls "$T"/bb/big_*.sql.gz)")" -d "$T/bb" --target big_target --force -q -j 2
+same "big_target has b's rows" 200000 "$(pg -d big_target -c 'select count(*) from b')"
+
+# A plain pg_dump file: no dbkeep header, so one connection, in order.
+pg_dump -d many | gzip >"$B/plain.sql.gz"
+run 0 "a plain pg_dump file restores at -j 4" \
+	"$DBKEEP" restore plain.sql.gz -d "$B" --db plain_target --force --engine postgres -v -j 4
+if grep -q "parallel restore" "$T/err"; then not_ok "the plain file loads on one connection"; else ok "the plain file loads on one connection"; fi
+same "the plain file's rows are there" "$(pg -d many -c 'select count(*) from shop.ev')" \
+	"$(pg -d plain_target -c 'select count(*) from shop.ev')"
+
+for d in many_j1 many_j2 big big_target plain_target many; do pg_drop "$d"; done
