@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "dbkeep/error.h"
@@ -956,8 +957,8 @@ static const char *exec_rewrite_dbrefs(struct exec_ctx *x, const struct pg_split
  *     same database, given the session settings conn ran so far), to the one
  *     with the least data queued.  Its data is queued per worker: in memory
  *     up to PX_MEM_MAX bytes, beyond that in an unlinked scratch file (up to
- *     PX_SPILL_MAX bytes in all; when that is full or fails, the reader
- *     waits).  So the reader runs ahead of the server and several COPYs are
+ *     PX_SPILL_MAX bytes in all and half the disk's free space; when that is
+ *     full or fails, the reader waits).  So the reader runs ahead of the server and several COPYs are
  *     loaded at once, with memory bounded whatever the file's size;
  *   - in post-data, CREATE INDEX and ALTER TABLE ... ADD CONSTRAINT (PRIMARY
  *     KEY, UNIQUE, EXCLUDE, CHECK: one action) become jobs that start as soon
@@ -1050,6 +1051,7 @@ struct px {
 	struct px_worker *copy_w; /* where the COPY block being read goes */
 	uint64_t spilled;	  /* bytes in spill files now */
 	uint64_t spilled_total;
+	uint64_t spill_max; /* PX_SPILL_MAX, or less when the disk is fuller */
 	int spill_off; /* spilling failed: memory only */
 	int rc;	       /* the first failure */
 };
@@ -1455,8 +1457,17 @@ static int px_spill_open(struct px *px, struct px_worker *w)
 	dbk_strbuf_addf(&path, "%s/.dbkeep-scratch-XXXXXX", dir);
 	w->spill_fd = mkstemp(path.buf);
 	if (w->spill_fd >= 0) {
+		struct statvfs vfs;
+
 		/* nothing to clean up, whatever happens to this process */
 		unlink(path.buf);
+		/* leave at least half the free space to others (backups) */
+		if (fstatvfs(w->spill_fd, &vfs) == 0) {
+			uint64_t half = (uint64_t)vfs.f_bavail * vfs.f_frsize / 2;
+
+			if (half < px->spill_max)
+				px->spill_max = half;
+		}
 		w->spill_buf = malloc(PG_SPLIT_COPY_CHUNK);
 		if (!w->spill_buf) {
 			close(w->spill_fd);
@@ -1477,7 +1488,7 @@ static int px_spill(struct px *px, struct px_worker *w, const char *data, size_t
 	size_t done = 0;
 	struct px_el *el;
 
-	if (px->spill_off || px->spilled + len > PX_SPILL_MAX)
+	if (px->spill_off || px->spilled + len > px->spill_max)
 		return -1;
 	if (w->spill_fd < 0 && px_spill_open(px, w)) {
 		px->spill_off = 1;
@@ -1913,6 +1924,7 @@ static int px_start(struct exec_ctx *x)
 	if (!px)
 		return DBK_ENOMEM;
 	px->opts = o;
+	px->spill_max = PX_SPILL_MAX;
 	px->w = dbk_calloc((size_t)o->jobs, sizeof(*px->w));
 	px->pfd = dbk_calloc((size_t)o->jobs, sizeof(*px->pfd));
 	if (!px->w || !px->pfd) {
