@@ -10,9 +10,15 @@
  *   G<TAB>privilege, ...<TAB>grantee      GRANT
  *   O<TAB>privilege, ...<TAB>grantee      GRANT ... WITH GRANT OPTION
  *
- * grantee being a quoted role or PUBLIC; revokes first, grants in the order
- * of the ACL so the restored array reads the same.  Grantors are not kept
- * (a superuser's grant is recorded as the owner's).
+ * grantee being a quoted role or PUBLIC, followed by \001 and the quoted
+ * grantor when that is not the owner; revokes first, grants in the order
+ * of the ACL so the restored array reads the same.  A superuser's grant is
+ * recorded as the owner's; a grant made by a role holding the grant option
+ * is recorded as that role's, and is written as pg_dump does: the grantor
+ * becomes the session user for that GRANT (SET SESSION AUTHORIZATION, a
+ * superuser's right; GRANTED BY another role exists only from PostgreSQL
+ * 16).  It goes in a DO block, which a --no-privileges restore skips as a
+ * whole, and which grants as the restoring user when that is no superuser.
  *
  * Database-level properties go into DO blocks over current_database(),
  * since the restore may load into a database of another name.
@@ -50,7 +56,8 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 	dbk_strbuf_addf(sb,
 			" AS l FROM aclexplode(%s) b WHERE NOT EXISTS (SELECT 1 FROM "
 			"aclexplode(%s) a WHERE a.grantee = b.grantee AND a.privilege_type = "
-			"b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY b.grantee",
+			"b.privilege_type AND a.is_grantable = b.is_grantable AND a.grantor = "
+			"b.grantor) GROUP BY b.grantee",
 			base.buf, cur.buf);
 	/* grants, in ACL order */
 	dbk_strbuf_addf(sb,
@@ -59,12 +66,13 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 			"E'\\t' || ");
 	dbk_strbuf_addf(sb, grantee, "a", "a");
 	dbk_strbuf_addf(sb,
-			" FROM aclexplode(%s) WITH ORDINALITY a(grantor, grantee, "
-			"privilege_type, is_grantable, o) WHERE NOT EXISTS (SELECT 1 FROM "
-			"aclexplode(%s) b WHERE a.grantee = b.grantee AND a.privilege_type = "
-			"b.privilege_type AND a.is_grantable = b.is_grantable) GROUP BY a.grantee, "
-			"a.is_grantable) s), ",
-			cur.buf, base.buf);
+			" || CASE WHEN a.grantor <> %s THEN chr(1) || "
+			"quote_ident(pg_get_userbyid(a.grantor)) ELSE '' END FROM aclexplode(%s) "
+			"WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, o) WHERE "
+			"NOT EXISTS (SELECT 1 FROM aclexplode(%s) b WHERE a.grantee = b.grantee AND "
+			"a.privilege_type = b.privilege_type AND a.is_grantable = b.is_grantable AND "
+			"a.grantor = b.grantor) GROUP BY a.grantee, a.is_grantable, a.grantor) s), ",
+			owner, cur.buf, base.buf);
 	/* An ACL that equals the default but is not NULL (left so by ALTER ...
 	 * OWNER, or by a grant revoked again) is kept non-NULL by granting the
 	 * owner what it has: a no-op that makes the restored ACL read the same. */
@@ -116,16 +124,42 @@ void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on
 			} else {
 				dbk_strbuf_add(&privs, t1 + 1, (size_t)(t2 - t1 - 1));
 			}
-			dbk_strbuf_add(sb, prefix, plen ? plen - 1 : 0);
+			const char *who = t2 + 1;
+			size_t wlen = len - (size_t)(t2 + 1 - p);
+			const char *grantor = memchr(who, '\001', wlen);
+			size_t glen = 0;
+			if (grantor) {
+				glen = wlen - (size_t)(grantor + 1 - who);
+				wlen = (size_t)(grantor - who);
+				grantor++;
+			}
+			struct dbk_strbuf stmt = DBK_STRBUF_INIT;
+			dbk_strbuf_add(&stmt, prefix, plen ? plen - 1 : 0);
 			if (plen)
-				dbk_strbuf_addch(sb, ' ');
+				dbk_strbuf_addch(&stmt, ' ');
 			if (op == 'R')
-				dbk_strbuf_addf(sb, "REVOKE %s ON %s FROM %.*s;\n", privs.buf, on,
-						(int)(len - (size_t)(t2 + 1 - p)), t2 + 1);
+				dbk_strbuf_addf(&stmt, "REVOKE %s ON %s FROM %.*s;", privs.buf, on,
+						(int)wlen, who);
 			else
-				dbk_strbuf_addf(sb, "GRANT %s ON %s TO %.*s%s;\n", privs.buf, on,
-						(int)(len - (size_t)(t2 + 1 - p)), t2 + 1,
+				dbk_strbuf_addf(&stmt, "GRANT %s ON %s TO %.*s%s;", privs.buf, on,
+						(int)wlen, who,
 						op == 'O' ? " WITH GRANT OPTION" : "");
+			if (grantor) {
+				struct dbk_strbuf body = DBK_STRBUF_INIT;
+				dbk_strbuf_addf(&body,
+						"\nBEGIN\n    IF (SELECT rolsuper FROM "
+						"pg_catalog.pg_roles WHERE rolname = session_user) "
+						"THEN\n        SET SESSION AUTHORIZATION %.*s;\n    END "
+						"IF;\n    %s\n    RESET SESSION AUTHORIZATION;\nEND\n",
+						(int)glen, grantor, stmt.buf);
+				dbk_strbuf_addstr(sb, "DO ");
+				pgd_add_dollar(sb, body.buf);
+				dbk_strbuf_addstr(sb, ";\n");
+				dbk_strbuf_release(&body);
+			} else {
+				dbk_strbuf_addf(sb, "%s\n", stmt.buf);
+			}
+			dbk_strbuf_release(&stmt);
 			dbk_strbuf_release(&privs);
 		}
 		p = eol ? eol + 1 : NULL;
@@ -402,7 +436,16 @@ int pgd_write_database_props(struct pgd_dump *d)
 		if (!PQgetisnull(r, 0, 2) && !(d->opts && d->opts->no_privileges)) {
 			/* the grantee lines hold quoted roles: run them through %s */
 			struct dbk_strbuf stmts = DBK_STRBUF_INIT;
-			pgd_acl_statements(&stmts, PQgetvalue(r, 0, 2), "DATABASE %1$I", NULL);
+			/* one statement per line here: grantors are dropped */
+			char *lines = strdup(PQgetvalue(r, 0, 2));
+			if (!lines)
+				return dbk_oom();
+			for (char *g = strchr(lines, '\001'); g; g = strchr(g, '\001')) {
+				char *e = strchr(g, '\n');
+				memmove(g, e ? e : g + strlen(g), strlen(e ? e : g + strlen(g)) + 1);
+			}
+			pgd_acl_statements(&stmts, lines, "DATABASE %1$I", NULL);
+			free(lines);
 			for (char *p = stmts.buf; *p;) {
 				char *eol = strchr(p, '\n');
 				if (eol)

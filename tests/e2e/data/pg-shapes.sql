@@ -218,6 +218,13 @@ INSERT INTO shapes.one_text VALUES ('');
 -- privileges: columns, grant options, ownership
 GRANT SELECT (id, title), UPDATE (title) ON shapes.article TO "Shape ""Reader""";
 GRANT ALL ON shapes.emp TO dbk_shape_owner WITH GRANT OPTION;
+GRANT USAGE ON SCHEMA shapes TO dbk_shape_owner WITH GRANT OPTION;
+-- grants made by a role holding the grant option keep it as their grantor
+SET ROLE dbk_shape_owner;
+GRANT SELECT, DELETE ON shapes.emp TO "Shape ""Reader""";
+GRANT UPDATE (boss) ON shapes.emp TO "Shape ""Reader""";
+GRANT USAGE ON SCHEMA shapes TO "Shape ""Reader""";
+RESET ROLE;
 ALTER TABLE shapes.region OWNER TO dbk_shape_owner;
 ALTER FUNCTION shapes.secure() OWNER TO dbk_shape_owner;
 ALTER SEQUENCE shapes.unused OWNER TO dbk_shape_owner;
