@@ -957,9 +957,10 @@ static const char *exec_rewrite_dbrefs(struct exec_ctx *x, const struct pg_split
  *     same database, given the session settings conn ran so far), to the one
  *     with the least data queued.  Its data is queued per worker: in memory
  *     up to PX_MEM_MAX bytes, beyond that in an unlinked scratch file (up to
- *     PX_SPILL_MAX bytes in all and half the disk's free space; when that is
- *     full or fails, the reader waits).  So the reader runs ahead of the server and several COPYs are
- *     loaded at once, with memory bounded whatever the file's size;
+ *     PX_SPILL_MAX bytes in all and half the disk's free space; when that
+ *     is full or fails, the reader waits).  So the reader runs ahead of the
+ *     server and several COPYs load at once, with memory bounded whatever
+ *     the file's size;
  *   - in post-data, CREATE INDEX and ALTER TABLE ... ADD CONSTRAINT (PRIMARY
  *     KEY, UNIQUE, EXCLUDE, CHECK: one action) become jobs that start as soon
  *     as the COPY blocks of their table are loaded (of every table, when
@@ -1052,8 +1053,8 @@ struct px {
 	uint64_t spilled;	  /* bytes in spill files now */
 	uint64_t spilled_total;
 	uint64_t spill_max; /* PX_SPILL_MAX, or less when the disk is fuller */
-	int spill_off; /* spilling failed: memory only */
-	int rc;	       /* the first failure */
+	int spill_off;	    /* spilling failed: memory only */
+	int rc;		    /* the first failure */
 };
 
 /* ---- statements, from their text ---- */
