@@ -29,10 +29,14 @@ trials() {
 	local -A verified=()
 	fails=0
 
+	# The faster of two backups (the first one reads a cold cache).
 	t0=$(ms_now)
 	"$DBKEEP" backup --db "$db" -d "$dir" -q --no-prune </dev/null
 	dur=$(($(ms_now) - t0))
+	t0=$(ms_now)
 	"$DBKEEP" backup --db "$db" -d "$dir" -q --no-prune </dev/null
+	t0=$(($(ms_now) - t0))
+	[ "$t0" -lt "$dur" ] && dur=$t0
 	same "$name: (set-up) two backups to start with" "$(complete_sets "$dir" | wc -l)" 2
 	echo "# $name: one backup takes ${dur} ms; kills fall in 0..$((dur * 11 / 10)) ms"
 
@@ -128,7 +132,7 @@ trials() {
 	same "$name: no older backup is gone" "$bad_gone" 0
 	same "$name: the next backup succeeds" "$bad_next" 0
 	same "$name: no .partial or scratch file survives the next run" "$bad_left" 0
-	if [ $((killed * 2)) -ge "$TRIALS" ] && [ $((mid * 4)) -ge "$TRIALS" ]; then
+	if [ $((killed * 5)) -ge $((TRIALS * 2)) ] && [ $((mid * 4)) -ge "$TRIALS" ]; then
 		ok "$name: the kills hit running backups ($killed killed, $mid mid-write)"
 	else
 		not_ok "$name: the kills hit running backups ($killed killed, $mid mid-write)"
