@@ -65,14 +65,15 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 			"'G' END || E'\\t' || string_agg(a.privilege_type, ', ' ORDER BY a.o) || "
 			"E'\\t' || ");
 	dbk_strbuf_addf(sb, grantee, "a", "a");
-	dbk_strbuf_addf(sb,
-			" || CASE WHEN a.grantor <> %s THEN chr(1) || "
-			"quote_ident(pg_get_userbyid(a.grantor)) ELSE '' END FROM aclexplode(%s) "
-			"WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, o) WHERE "
-			"NOT EXISTS (SELECT 1 FROM aclexplode(%s) b WHERE a.grantee = b.grantee AND "
-			"a.privilege_type = b.privilege_type AND a.is_grantable = b.is_grantable AND "
-			"a.grantor = b.grantor) GROUP BY a.grantee, a.is_grantable, a.grantor) s), ",
-			owner, cur.buf, base.buf);
+	dbk_strbuf_addf(
+	    sb,
+	    " || CASE WHEN a.grantor <> %s THEN chr(1) || "
+	    "quote_ident(pg_get_userbyid(a.grantor)) ELSE '' END FROM aclexplode(%s) "
+	    "WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, o) WHERE "
+	    "NOT EXISTS (SELECT 1 FROM aclexplode(%s) b WHERE a.grantee = b.grantee AND "
+	    "a.privilege_type = b.privilege_type AND a.is_grantable = b.is_grantable AND "
+	    "a.grantor = b.grantor) GROUP BY a.grantee, a.is_grantable, a.grantor) s), ",
+	    owner, cur.buf, base.buf);
 	/* An ACL that equals the default but is not NULL (left so by ALTER ...
 	 * OWNER, or by a grant revoked again) is kept non-NULL by granting the
 	 * owner what it has: a no-op that makes the restored ACL read the same. */
@@ -146,12 +147,13 @@ void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on
 						op == 'O' ? " WITH GRANT OPTION" : "");
 			if (grantor) {
 				struct dbk_strbuf body = DBK_STRBUF_INIT;
-				dbk_strbuf_addf(&body,
-						"\nBEGIN\n    IF (SELECT rolsuper FROM "
-						"pg_catalog.pg_roles WHERE rolname = session_user) "
-						"THEN\n        SET SESSION AUTHORIZATION %.*s;\n    END "
-						"IF;\n    %s\n    RESET SESSION AUTHORIZATION;\nEND\n",
-						(int)glen, grantor, stmt.buf);
+				dbk_strbuf_addf(
+				    &body,
+				    "\nBEGIN\n    IF (SELECT rolsuper FROM "
+				    "pg_catalog.pg_roles WHERE rolname = session_user) "
+				    "THEN\n        SET SESSION AUTHORIZATION %.*s;\n    END "
+				    "IF;\n    %s\n    RESET SESSION AUTHORIZATION;\nEND\n",
+				    (int)glen, grantor, stmt.buf);
 				dbk_strbuf_addstr(sb, "DO ");
 				pgd_add_dollar(sb, body.buf);
 				dbk_strbuf_addstr(sb, ";\n");
@@ -265,8 +267,9 @@ int pgd_write_roles(struct pgd_dump *d)
 		pgd_add_literal(&body, role);
 		dbk_strbuf_addstr(&body, ") THEN\n        CREATE ROLE ");
 		pgd_add_ident(&body, role);
-		dbk_strbuf_addstr(&body, " NOLOGIN;\n        RAISE WARNING 'dbkeep: created missing "
-					 "role % (NOLOGIN, no password)', ");
+		dbk_strbuf_addstr(&body,
+				  " NOLOGIN;\n        RAISE WARNING 'dbkeep: created missing "
+				  "role % (NOLOGIN, no password)', ");
 		pgd_add_literal(&body, role);
 		dbk_strbuf_addstr(&body, ";\n    END IF;\nEND\n");
 		dbk_strbuf_addstr(&sb, "DO ");
@@ -330,7 +333,8 @@ int pgd_write_acls(struct pgd_dump *d)
 		    !o->acl_only)
 			continue;
 		dbk_strbuf_reset(&on);
-		dbk_strbuf_addf(&on, "%s %s", o->granttype, o->grantident ? o->grantident : o->ident);
+		dbk_strbuf_addf(&on, "%s %s", o->granttype,
+				o->grantident ? o->grantident : o->ident);
 		pgd_acl_statements(&sb, o->acl, on.buf, NULL);
 	}
 	int rc = acl_columns(d, &sb);
@@ -442,7 +446,8 @@ int pgd_write_database_props(struct pgd_dump *d)
 				return dbk_oom();
 			for (char *g = strchr(lines, '\001'); g; g = strchr(g, '\001')) {
 				char *e = strchr(g, '\n');
-				memmove(g, e ? e : g + strlen(g), strlen(e ? e : g + strlen(g)) + 1);
+				memmove(g, e ? e : g + strlen(g),
+					strlen(e ? e : g + strlen(g)) + 1);
 			}
 			pgd_acl_statements(&stmts, lines, "DATABASE %1$I", NULL);
 			free(lines);
