@@ -1677,8 +1677,9 @@ static int cat_ts_parsers_templates(struct pgd_dump *d)
 /* Subscriptions as pg_dump writes them: created without connecting (so
  * disabled, no slot created, no tables synchronized), keeping the slot
  * name; ALTER SUBSCRIPTION ... ENABLE is left to the user, who must first
- * check that the publisher is the right one.  pg_subscription is readable
- * only by superusers: others see none, like pg_dump. */
+ * check that the publisher is the right one.  Only superusers can read a
+ * subscription's connection string: for others the dump refuses them
+ * (pg_dump leaves them out with a warning). */
 static int cat_subscriptions(struct pgd_dump *d)
 {
 	PGresult *su = pgd_query(d, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
@@ -1686,8 +1687,21 @@ static int cat_subscriptions(struct pgd_dump *d)
 		return dbk_errcode();
 	int super = PQntuples(su) == 1 && cat_bool(su, 0, 0);
 	PQclear(su);
-	if (!super)
+	if (!super) {
+		/* their connection strings are hidden from us: refused, so
+		 * that they are not lost silently (names are readable) */
+		PGresult *r = pgd_query(d, "SELECT 'subscription ' || quote_ident(subname) || ' (only "
+					   "a superuser can read it)' FROM pg_subscription WHERE "
+					   "subdbid = (SELECT oid FROM pg_database WHERE datname = "
+					   "current_database()) ORDER BY 1");
+		if (!r)
+			return dbk_errcode();
+		for (int i = 0; i < PQntuples(r); i++)
+			if (pgd_schema_wanted(d, ""))
+				dbk_strlist_add(&d->refused, PQgetvalue(r, i, 0));
+		PQclear(r);
 		return 0;
+	}
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
 	dbk_strbuf_addf(
 		&q,
