@@ -1002,7 +1002,10 @@ static int cat_relations(struct pgd_dump *d)
 		/* 11 */ "CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN "
 		"'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END, "
 		/* 12 */ "%s, "
-		/* 13 */ "array_to_string(a.attoptions, ', '), "
+		/* 13: pg_attver (PostgreSQL 15.20+) is a stamp the server sets on
+		 * every column itself; older servers refuse it */
+		/* 13 */ "NULLIF(array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o "
+		"WHERE o !~ '^pg_attver='), ', '), ''), "
 		/* 14 */ FOPTS("a.attfdwoptions") ", "
 		/* 15 */ "ad.oid "
 		"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
