@@ -140,6 +140,21 @@ static int sqlite_fail_db(sqlite3 *db, int rc, const char *what, const char *pat
 	return sqlite_fail(rc, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), what, path);
 }
 
+/* A failed step of the backup API: a full disk or an I/O error is the
+ * scratch copy's (dst), named with the system's reason; anything else is
+ * the source's. */
+static int sqlite_fail_copy(sqlite3 *dst, int rc, const char *path, const char *scratch)
+{
+	int base = rc & 0xff;
+
+	if (base == SQLITE_FULL || base == SQLITE_IOERR) {
+		int err = sqlite3_system_errno(dst);
+		return dbk_seterr(DBK_EIO, "could not write the copy of '%s' to '%s': %s", path,
+				  scratch, err ? strerror(err) : sqlite3_errstr(rc));
+	}
+	return sqlite_fail(rc, sqlite3_errstr(rc), "could not copy database", path);
+}
+
 /* Runs sql and appends the first column of every row to out, rows separated
  * by sep.  Returns an SQLite result code (the message is in sqlite3_errmsg). */
 static int sqlite_query_text(sqlite3 *db, const char *sql, const char *sep, struct dbk_strbuf *out)
@@ -484,7 +499,7 @@ static sqlite3_int64 sqlite_data_version(sqlite3 *db)
 /* Copies src into dst in one step while src holds a read transaction that
  * we open first: a snapshot (WAL) or a SHARED lock that makes writers wait
  * (rollback).  Returns a DBK code. */
-static int sqlite_copy_held(sqlite3 *src, sqlite3 *dst, const char *path)
+static int sqlite_copy_held(sqlite3 *src, sqlite3 *dst, const char *path, const char *scratch)
 {
 	sqlite3_backup *b;
 	int rc, ret = 0;
@@ -504,7 +519,7 @@ static int sqlite_copy_held(sqlite3 *src, sqlite3 *dst, const char *path)
 	rc = sqlite3_backup_step(b, -1);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE)
-		ret = sqlite_fail(rc, sqlite3_errstr(rc), "could not copy database", path);
+		ret = sqlite_fail_copy(dst, rc, path, scratch);
 out:
 	(void)sqlite_exec(src, "COMMIT");
 	return ret;
@@ -515,8 +530,8 @@ out:
  * makes the backup API start over; *restarts counts those.  Returns 0 when
  * the copy is complete, 1 when it gave up after SQLITE_MAX_RESTARTS restarts
  * (dst then holds nothing new), or a negative DBK code. */
-static int sqlite_copy_stepped(sqlite3 *src, sqlite3 *dst, const char *path, int busy_ms,
-			       int *restarts)
+static int sqlite_copy_stepped(sqlite3 *src, sqlite3 *dst, const char *path,
+			       const char *scratch, int busy_ms, int *restarts)
 {
 	sqlite3_backup *b;
 	sqlite3_int64 version, v;
@@ -551,7 +566,7 @@ static int sqlite_copy_stepped(sqlite3 *src, sqlite3 *dst, const char *path, int
 			continue;
 		}
 		if (rc != SQLITE_OK) {
-			ret = sqlite_fail(rc, sqlite3_errstr(rc), "could not copy database", path);
+			ret = sqlite_fail_copy(dst, rc, path, scratch);
 			break;
 		}
 		busy_since = -1;
@@ -704,14 +719,14 @@ static int sqlite_dump(struct dbk_conn *conn, const struct dbk_dump_opts *opts,
 	if (strcmp(mode.buf, "wal") == 0) {
 		/* Readers never block in WAL mode: one pass from a snapshot
 		 * that includes every commit still only in the -wal. */
-		ret = sqlite_copy_held(c->db, dst, c->path);
+		ret = sqlite_copy_held(c->db, dst, c->path, scratch.buf);
 		snprintf(method, sizeof(method), "wal-snapshot");
 	} else {
-		ret = sqlite_copy_stepped(c->db, dst, c->path, busy_ms, &restarts);
+		ret = sqlite_copy_stepped(c->db, dst, c->path, scratch.buf, busy_ms, &restarts);
 		if (ret == 1) {
 			/* Writers keep winning: hold a SHARED lock for one
 			 * pass, so they wait for us instead. */
-			ret = sqlite_copy_held(c->db, dst, c->path);
+			ret = sqlite_copy_held(c->db, dst, c->path, scratch.buf);
 			snprintf(method, sizeof(method), "locked after %d restarts", restarts);
 		} else if (restarts > 0) {
 			snprintf(method, sizeof(method), "stepped, %d restart%s", restarts,

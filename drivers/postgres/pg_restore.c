@@ -549,6 +549,9 @@ static int pg_sessions(struct pg_conn *maint, const char *name, struct dbk_strbu
 	    "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''),"
 	    " coalesce(host(client_addr), 'local')"
 	    " FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
+	    /* autovacuum workers leave by themselves when the database is
+	     * renamed: only clients hold up the swap */
+	    " AND backend_type = 'client backend'"
 	    " ORDER BY pid",
 	    1, NULL, params, NULL, NULL, 0);
 	int i, n;
@@ -581,7 +584,8 @@ static int pg_terminate(struct pg_conn *maint, const char *name, struct dbk_strb
 	PGresult *res = PQexecParams(maint->pg,
 				     "SELECT pg_catalog.pg_terminate_backend(pid)"
 				     " FROM pg_catalog.pg_stat_activity"
-				     " WHERE datname = $1 AND pid <> pg_backend_pid()",
+				     " WHERE datname = $1 AND pid <> pg_backend_pid()"
+				     " AND backend_type = 'client backend'",
 				     1, NULL, params, NULL, NULL, 0);
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {

@@ -16,7 +16,10 @@ gone_case() {
 	local name=$1 dir=$2 st=$3 err=$4 before=$5 want=$6
 	sed "s/^/# $name: /" "$err"
 	same "$name: the backup fails (exit 1)" "$st" 1
-	same "$name: one line on stderr" "$(wc -l <"$err")" 1
+	# Known, reported: when the session dies during connection start-up
+	# libpq itself sometimes prints the server's bare "FATAL:" line first;
+	# dbkeep's own line must still be the only other one.
+	same "$name: one line on stderr" "$(grep -vc '^FATAL:  terminating connection' "$err")" 1
 	grep_in "$name: the message says what happened" "^dbkeep: .*($want)" "$err"
 	same "$name: no .partial or scratch file is left" "$(leftovers "$dir")" ""
 	same "$name: no new backup set, the older ones kept" "$(complete_sets "$dir")" "$before"
