@@ -1766,7 +1766,8 @@ static int px_dispatch(struct px *px)
 	struct px_job *j;
 	int n = 0, i;
 
-	for (j = px->open_head; j && n < PX_WINDOW && !px->rc; j = j->next, n++) {
+	for (j = px->open_head; j && n < PX_WINDOW && !px->rc;
+	     j = j ? j->next : px->open_head, n++) {
 		struct px_worker *w = NULL;
 
 		if (j->running)
@@ -1784,6 +1785,9 @@ static int px_dispatch(struct px *px)
 		if (j->exclusive)
 			px->running_exclusive++;
 		px_progress(px, w);
+		/* px_progress may have finished and freed j (px_job_done):
+		 * the scan goes on from the head, skipping running jobs */
+		j = NULL;
 	}
 	return px->rc;
 }
