@@ -113,3 +113,12 @@ if command -v systemd-analyze >/dev/null; then
 else
 	not_ok "systemd-analyze is installed (package systemd)"
 fi
+
+# ---- make install / uninstall honour DESTDIR and prefix -------------------------
+if [ -f "$DBKEEP_BUILD/Makefile" ]; then
+	make -s -C "$DBKEEP_BUILD" install DESTDIR="$T/inst" prefix=/opt/dbk >/dev/null 2>&1
+	check "make install puts the binary under DESTDIR/prefix" test -x "$T/inst/opt/dbk/bin/dbkeep"
+	check "and the man page" test -f "$T/inst/opt/dbk/share/man/man1/dbkeep.1"
+	make -s -C "$DBKEEP_BUILD" uninstall DESTDIR="$T/inst" prefix=/opt/dbk >/dev/null 2>&1
+	same "make uninstall removes both" 0 "$(find "$T/inst" -type f | wc -l)"
+fi
