@@ -983,7 +983,7 @@ static const char *exec_rewrite_dbrefs(struct exec_ctx *x, const struct pg_split
  * only less in parallel.
  */
 
-#define PX_MEM_MAX (16u * 1024 * 1024)	 /* COPY data queued in memory per worker */
+#define PX_MEM_MAX (4u * 1024 * 1024)	 /* COPY data queued in memory per worker */
 #define PX_SPILL_MAX ((uint64_t)8 << 30) /* COPY data queued on disk, all workers */
 #define PX_WINDOW 256			 /* open jobs looked at when starting one */
 #define PX_BUCKETS 1024			 /* of the table names' hash */
