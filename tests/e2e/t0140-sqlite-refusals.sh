@@ -72,7 +72,7 @@ snapshot
 start=$(date +%s%N)
 run 2 "restore without a terminal and without --force is refused (exit 2)" timeout 10 "$DBKEEP" restore 1
 ms=$((($(date +%s%N) - start) / 1000000))
-if [ "$ms" -lt 3000 ]; then ok "it refuses at once (${ms} ms)"; else not_ok "it refuses at once (${ms} ms)"; fi
+if [ "$ms" -lt 5000 ]; then ok "it refuses at once (${ms} ms)"; else not_ok "it refuses at once (${ms} ms)"; fi
 grep_in "the message says why and names --force" "terminal.*--force" "$T/err"
 untouched "no terminal"
 snapshot
