@@ -3,12 +3,14 @@
 # Each assertion prints one TAP line ("ok N - what" / "not ok N - what")
 # that tests/run counts.  Every script works in its own scratch folder $T,
 # removed at exit.  $DBKEEP is the binary under test; $CORPUS and $TOOLS
-# are the shared sample databases and round-trip oracles.
+# are the shared sample databases and round-trip oracles, from ../shared
+# beside the source tree or $DBKEEP_SHARED (make distcheck: set it).
 set -u
 : "${DBKEEP:?set by tests/run}"
 : "${DBKEEP_SRC:?set by tests/run}"
-CORPUS=${CORPUS:-$DBKEEP_SRC/../shared/corpus}
-TOOLS=${TOOLS:-$DBKEEP_SRC/../shared/tools}
+SHARED=${DBKEEP_SHARED:-$DBKEEP_SRC/../shared}
+CORPUS=${CORPUS:-$SHARED/corpus}
+TOOLS=${TOOLS:-$SHARED/tools}
 T=$(mktemp -d "${TMPDIR:-/tmp}/dbkeep-e2e.XXXXXX")
 trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$T"' EXIT
 export TZ=UTC
