@@ -98,7 +98,14 @@ static int lock_busy(int fd, const char *dir, int waited)
 {
 	char holder[256];
 
+	/* The holder writes its line just after it takes the lock: give it a
+	 * moment (at most half a second) rather than say "holder unknown". */
 	lock_read_holder(fd, holder, sizeof(holder));
+	for (int i = 0; i < 50 && !*holder; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		lock_read_holder(fd, holder, sizeof(holder));
+	}
 	if (waited > 0)
 		return dbk_seterr(DBK_EBUSY,
 				  "backup directory '%s' is still locked after %d second%s by "
