@@ -95,14 +95,6 @@ static char *host_name(void)
 	return dbk_strdup(buf);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Builds count -> [gzip ->] sha256 -> file over path.  gzip runs on `jobs`
  * threads beside the driver's (even one helps: the driver reads while zlib
  * works), so a dump is no longer bound by one core's deflate. */
@@ -141,7 +133,7 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 	struct dbk_conn *conn = req->conn;
 	char *json = NULL;
 	int committed = 0, rc;
-	double start = now_seconds();
+	double start = dbk_now_seconds();
 	struct dbk_progress progress;
 	uint64_t hint = 0;
 	int show_progress;
@@ -204,7 +196,7 @@ int dbk_backup_write(const struct dbk_backup_req *req, struct dbk_manifest *m, c
 	m->database = dbk_strdup(conn->display);
 	m->file = dbk_strdup(file.buf);
 	m->created = now;
-	m->duration = now_seconds() - start;
+	m->duration = dbk_now_seconds() - start;
 	m->host = host_name();
 	m->user = os_user();
 	m->compression = dbk_strdup(req->level > 0 ? "gzip" : "none");

@@ -14,6 +14,7 @@
 #include "dbkeep/config.h"
 #include "dbkeep/error.h"
 #include "dbkeep/options.h"
+#include "dbkeep/progress.h"
 #include "dbkeep/runlog.h"
 #include "dbkeep/strbuf.h"
 
@@ -103,14 +104,6 @@ static int load_config(const struct plan *p, struct dbk_config *cfg)
 	return dbk_config_load(path, must, known, cfg);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Runs the command once: [defaults] and the job's settings first, then the
  * user's own arguments, which therefore win. */
 static int run_once(const struct command *cmd, const struct dbk_config *cfg, const char *job,
@@ -118,7 +111,7 @@ static int run_once(const struct command *cmd, const struct dbk_config *cfg, con
 {
 	struct dbk_strlist args = DBK_STRLIST_INIT;
 	struct dbk_strbuf name = DBK_STRBUF_INIT;
-	double start = now_seconds();
+	double start = dbk_now_seconds();
 	int rc;
 
 	/* popt prints argv[0] in --help's usage line. */
@@ -132,7 +125,7 @@ static int run_once(const struct command *cmd, const struct dbk_config *cfg, con
 	dbk_runlog_note(NULL, NULL, 0);
 	rc = cmd->run((int)args.n, (const char **)args.items);
 	fflush(stdout);
-	if (dbk_runlog_emit(cmd->name, rc, dbk_errmsg(), now_seconds() - start) && !rc)
+	if (dbk_runlog_emit(cmd->name, rc, dbk_errmsg(), dbk_now_seconds() - start) && !rc)
 		rc = dbk_errcode();
 out:
 	dbk_strlist_release(&args);

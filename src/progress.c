@@ -8,7 +8,7 @@
 #include "dbkeep/log.h"
 #include "dbkeep/progress.h"
 
-static double now_seconds(void)
+double dbk_now_seconds(void)
 {
 	struct timespec ts;
 
@@ -20,7 +20,7 @@ int dbk_progress_init(struct dbk_progress *p, const char *verb, uint64_t total)
 {
 	p->verb = verb;
 	p->total = total;
-	p->start = now_seconds();
+	p->start = dbk_now_seconds();
 	p->shown = 0;
 	return dbk_verbosity >= 0 && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
 }
@@ -28,7 +28,7 @@ int dbk_progress_init(struct dbk_progress *p, const char *verb, uint64_t total)
 void dbk_progress_update(void *arg, uint64_t bytes)
 {
 	struct dbk_progress *p = arg;
-	double secs = now_seconds() - p->start;
+	double secs = dbk_now_seconds() - p->start;
 	double mib = (double)bytes / 1048576.0;
 	double rate = secs > 0 ? mib / secs : 0.0;
 

@@ -20,6 +20,8 @@ struct dbk_progress {
 int dbk_progress_init(struct dbk_progress *p, const char *verb, uint64_t total);
 /* The dbk_progress_fn: arg is a struct dbk_progress. */
 void dbk_progress_update(void *arg, uint64_t bytes);
+/* Monotonic seconds, for durations (progress, manifest, run log). */
+double dbk_now_seconds(void);
 /* Clears the line if one was shown. */
 void dbk_progress_done(struct dbk_progress *p);
 
