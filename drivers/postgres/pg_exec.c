@@ -956,9 +956,10 @@ static const char *exec_rewrite_dbrefs(struct exec_ctx *x, const struct pg_split
  *   - each COPY block goes to one of the workers (extra connections to the
  *     same database, given the session settings conn ran so far), to the one
  *     with the least data queued.  Its data is queued per worker: in memory
- *     up to PX_MEM_MAX bytes, beyond that in an unlinked scratch file (up to
- *     PX_SPILL_MAX bytes in all and half the disk's free space; when that
- *     is full or fails, the reader waits).  So the reader runs ahead of the
+ *     up to PX_MEM_MAX bytes, beyond that, while another worker is free
+ *     for what lies ahead, in an unlinked scratch file (up to PX_SPILL_MAX
+ *     bytes in all and half the disk's free space); otherwise, or when the
+ *     disk is full, the reader waits.  So the reader runs ahead of the
  *     server and several COPYs load at once, with memory bounded whatever
  *     the file's size;
  *   - in post-data, CREATE INDEX and ALTER TABLE ... ADD CONSTRAINT (PRIMARY
@@ -2042,6 +2043,19 @@ static int px_copy_begin(struct exec_ctx *x, const struct pg_split_item *it, con
 	return px_pump(px, 0);
 }
 
+/* Whether reading past the COPY block being read, by spilling the rest of
+ * it, can get another worker going: only when one is free.  When every
+ * worker is busy, what lies ahead could not start anyway, and spilling would
+ * only copy the data through the disk twice; the reader waits instead, and
+ * the block goes straight from the file to its worker. */
+static int px_read_ahead_helps(const struct px *px, const struct px_worker *w)
+{
+	for (int i = 0; i < px->nw; i++)
+		if (&px->w[i] != w && px_worker_free(&px->w[i]))
+			return 1;
+	return 0;
+}
+
 static int px_copy_data(struct px *px, const char *data, size_t len)
 {
 	struct px_worker *w = px->copy_w;
@@ -2061,7 +2075,7 @@ static int px_copy_data(struct px *px, const char *data, size_t len)
 			w->backlog += len;
 			break;
 		}
-		if (px_spill(px, w, data, len) == 0)
+		if (px_read_ahead_helps(px, w) && px_spill(px, w, data, len) == 0)
 			break;
 		px_pump(px, 1);
 	}
