@@ -435,7 +435,7 @@ static int pg_sniff(const void *head, size_t n)
 const struct dbk_driver dbk_driver_postgres = {
 	.name = "postgres",
 	.ext = "sql",
-	.caps = DBK_CAP_SERVER | DBK_CAP_ROLES,
+	.caps = DBK_CAP_SERVER | DBK_CAP_ROLES | DBK_CAP_SWAP_RENAMES,
 
 	/* Required */
 	.connect = pg_connect,

@@ -24,6 +24,9 @@
 #define DBK_CAP_FILE_TARGET (1u << 0) /* the database is a file path (SQLite) */
 #define DBK_CAP_SERVER      (1u << 1) /* host/port/user apply (PostgreSQL) */
 #define DBK_CAP_ROLES       (1u << 2) /* --no-owner / --no-privileges apply */
+/* swap renames the counted scratch into place (PostgreSQL): no row moves, so
+ * the restore does not count them a second time. */
+#define DBK_CAP_SWAP_RENAMES (1u << 3)
 
 /* What to connect to, gathered by the core from options and environment.
  * The password is only ever handed to the engine's connect call. */
