@@ -10,8 +10,8 @@
  *
  * Sections: pre-data (roles, then the objects in dependency order), data
  * (one COPY block per table), post-data (large objects, indexes,
- * constraints, triggers, rules, policies, sequence values, REFRESH of
- * matviews, privileges, database-level properties).
+ * constraints, triggers, rules, policies, sequence values, privileges,
+ * REFRESH of matviews, database-level properties).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,7 +327,13 @@ static int pgd_write_post(struct pgd_dump *d)
 	free(post);
 	if (rc == 0)
 		rc = pgd_write_sequence_values(d);
-	/* matviews in dependency order, so one built on another sees its rows */
+	if (rc == 0 && !(d->opts && d->opts->no_privileges))
+		rc = pgd_write_acls(d);
+	if (rc == 0 && !(d->opts && d->opts->no_privileges))
+		rc = pgd_write_default_acls(d);
+	/* matviews in dependency order, so one built on another sees its rows;
+	 * after the privileges (pg_dump's post-ACL pass), because REFRESH runs
+	 * as the matview's owner, who may read its sources only by a grant */
 	for (size_t i = 0; rc == 0 && i < d->norder; i++) {
 		struct pgd_obj *o = &d->objs[d->order[i]];
 		if (o->kind == PGK_MATVIEW && o->populated) {
@@ -337,10 +343,6 @@ static int pgd_write_post(struct pgd_dump *d)
 			dbk_strbuf_release(&sb);
 		}
 	}
-	if (rc == 0 && !(d->opts && d->opts->no_privileges))
-		rc = pgd_write_acls(d);
-	if (rc == 0 && !(d->opts && d->opts->no_privileges))
-		rc = pgd_write_default_acls(d);
 	if (rc == 0)
 		rc = pgd_write_database_props(d);
 	/* event triggers last: they would fire on the statements above */

@@ -27,7 +27,7 @@
  *   \.
  *   -- dbkeep:section post-data
  *   ... indexes, constraints, triggers, rules, policies, sequence values,
- *       matview refresh, comments, grants, database-level properties
+ *       comments, grants, matview refresh, database-level properties
  *       (through DO blocks on current_database(), since the restore loads
  *       into a database of another name) ...
  *   -- dbkeep:end                                     (last line: a dump
