@@ -43,6 +43,13 @@
 	"(SELECT string_agg(quote_ident(split_part(o, '=', 1)) || ' ' || "                         \
 	"quote_literal(substr(o, strpos(o, '=') + 1)), ', ') FROM unnest(" col ") o)"
 
+/* ALTER INDEX ... ALTER COLUMN n SET STATISTICS for the expression columns
+ * of index `ioid` (named by the SQL expression `qname`) given a target */
+#define IDXSTATS(ioid, qname)                                                                      \
+	"coalesce((SELECT string_agg(E'\\nALTER INDEX ' || " qname " || ' ALTER COLUMN ' || "    \
+	"a.attnum || ' SET STATISTICS ' || a.attstattarget || ';', '' ORDER BY a.attnum) FROM "     \
+	"pg_attribute a WHERE a.attrelid = " ioid " AND a.attstattarget >= 0), '')"
+
 /* ---- objects and the (classid, objid) map ------------------------------ */
 
 static uint64_t cat_key(uint32_t classid, uint32_t objid)
@@ -875,6 +882,42 @@ static void cat_column_alters(struct dbk_strbuf *post, const char *qname, const 
 				PQgetvalue(r, i, 13));
 }
 
+/* An inheritance child whose column order CREATE TABLE ... INHERITS would
+ * change is created with all its columns and CHECK constraints in order,
+ * then joined to its parents, as pg_dump does for a binary upgrade: the
+ * columns and constraints it only inherits are marked so first (a catalog
+ * update, so only when the restoring role is a superuser; otherwise they
+ * stay local too, which changes no behaviour but a later DROP on the
+ * parent), then ALTER TABLE ... INHERIT counts every inherited one. */
+static void cat_inherit_later(struct dbk_strbuf *s, const struct pgd_obj *o,
+			      const struct dbk_strbuf *unlocal, const struct dbk_strbuf *unlocon,
+			      const char *inherit)
+{
+	if (unlocal->len || unlocon->len) {
+		struct dbk_strbuf body = DBK_STRBUF_INIT, rel = DBK_STRBUF_INIT;
+		pgd_add_literal(&rel, o->ident);
+		dbk_strbuf_addstr(&body, "\nBEGIN\n    IF current_setting('is_superuser') = 'on' THEN\n");
+		if (unlocal->len)
+			dbk_strbuf_addf(&body,
+					"        UPDATE pg_catalog.pg_attribute SET attislocal = false "
+					"WHERE attrelid = %s::pg_catalog.regclass AND attnum IN (%s);\n",
+					rel.buf, unlocal->buf);
+		if (unlocon->len)
+			dbk_strbuf_addf(&body,
+					"        UPDATE pg_catalog.pg_constraint SET conislocal = false "
+					"WHERE contype = 'c' AND conrelid = %s::pg_catalog.regclass AND "
+					"conname IN (%s);\n",
+					rel.buf, unlocon->buf);
+		dbk_strbuf_addstr(&body, "    END IF;\nEND\n");
+		dbk_strbuf_addstr(s, "DO ");
+		pgd_add_dollar(s, body.buf);
+		dbk_strbuf_addstr(s, ";\n");
+		dbk_strbuf_release(&body);
+		dbk_strbuf_release(&rel);
+	}
+	dbk_strbuf_addstr(s, inherit);
+}
+
 static int cat_relations(struct pgd_dump *d)
 {
 	char *acl = cat_acl("c.relacl", "c.relowner", "'r'", INITPRIV("pg_class", "c.oid"));
@@ -911,7 +954,23 @@ static int cat_relations(struct pgd_dump *d)
 		/* 27 */ "(SELECT substr(o, 14) FROM unnest(c.reloptions) o WHERE o ~ "
 		"'^check_option='), "
 		/* 28 */ "(SELECT r.oid FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = "
-		"'_RETURN') "
+		"'_RETURN'), "
+		/* 29: an inheritance child whose columns are not in the order CREATE
+		 * TABLE ... INHERITS gives (the parents' columns first, merged by
+		 * name, then its own): a column added to a parent after the child,
+		 * a child that was given its parent by ALTER TABLE ... INHERIT */
+		/* 29 */ "NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_inherits i WHERE "
+		"i.inhrelid = c.oid) AND (SELECT array_agg(a.attname ORDER BY a.attnum) FROM "
+		"pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) IS "
+		"DISTINCT FROM (SELECT array_agg(a.attname ORDER BY (SELECT min(i.inhseqno * 10000 + "
+		"pa.attnum) FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND "
+		"pa.attname = a.attname AND pa.attnum > 0 AND NOT pa.attisdropped WHERE i.inhrelid = "
+		"c.oid), a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND "
+		"NOT a.attisdropped), "
+		/* 30 */ "(SELECT string_agg(CASE c.relkind WHEN 'f' THEN 'ALTER FOREIGN TABLE ONLY ' "
+		"ELSE 'ALTER TABLE ONLY ' END || " QN("n.nspname", "c.relname") " || ' INHERIT ' || "
+		QN("pn.nspname", "pc.relname") " || E';\\n', '' ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN "
+		"pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) "
 		"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
 		"('r', 'p', 'f', 'v', 'm') AND " PGD_USER_NSP " AND " NOT_EXT("pg_class", "c.oid")
 		" ORDER BY c.oid",
@@ -928,7 +987,12 @@ static int cat_relations(struct pgd_dump *d)
 	struct dbk_strbuf *cols = calloc(n ? n : 1, sizeof *cols);
 	struct dbk_strbuf *post = calloc(n ? n : 1, sizeof *post);
 	struct dbk_strbuf *copy = calloc(n ? n : 1, sizeof *copy);
-	if (!head || !cols || !post || !copy) {
+	/* reordered children: attnums of inherited-only columns, names of
+	 * inherited-only CHECK constraints (as SQL lists); column counter */
+	struct dbk_strbuf *unlocal = calloc(n ? n : 1, sizeof *unlocal);
+	struct dbk_strbuf *unlocon = calloc(n ? n : 1, sizeof *unlocon);
+	int *ncols = calloc(n ? n : 1, sizeof *ncols);
+	if (!head || !cols || !post || !copy || !unlocal || !unlocon || !ncols) {
 		fputs("dbkeep: out of memory\n", stderr);
 		abort();
 	}
@@ -937,6 +1001,8 @@ static int cat_relations(struct pgd_dump *d)
 		dbk_strbuf_init(&cols[i]);
 		dbk_strbuf_init(&post[i]);
 		dbk_strbuf_init(&copy[i]);
+		dbk_strbuf_init(&unlocal[i]);
+		dbk_strbuf_init(&unlocon[i]);
 	}
 
 	/* views and matviews are complete here */
@@ -988,7 +1054,11 @@ static int cat_relations(struct pgd_dump *d)
 		/* 7 */ "CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN (SELECT "
 		QN("cn.nspname", "co.collname") " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = "
 		"co.collnamespace WHERE co.oid = a.attcollation) END, "
-		/* 8 */ "pg_get_expr(ad.adbin, ad.adrelid), "
+		/* 8: only a generation expression refers to columns; deparsing
+		 * the others without the relation saves building its column
+		 * names for each (seconds on a table of a thousand defaults) */
+		/* 8 */ "pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN ad.adrelid ELSE 0 "
+		"END), "
 		/* 9 */ "CASE WHEN a.attidentity <> '' THEN (SELECT 'SEQUENCE NAME ' || "
 		QN("sn.nspname", "sc.relname") " || ' START WITH ' || s.seqstart || ' INCREMENT BY ' "
 		"|| s.seqincrement || ' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax || ' CACHE "
@@ -1032,8 +1102,12 @@ static int cat_relations(struct pgd_dump *d)
 		char ident = PQgetvalue(cr, j, 6)[0];
 		int local = cat_bool(cr, j, 4);
 		int is_part = cat_bool(r, ri, 24);
+		int reordered = cat_bool(r, ri, 29);
 		int typed = !PQgetisnull(r, ri, 15);
-		int printed = !typed && (local || is_part);
+		int printed = !typed && (local || is_part || reordered);
+		ncols[ri]++;
+		if (reordered && !local)
+			dbk_strbuf_addf(&unlocal[ri], "%s%d", unlocal[ri].len ? ", " : "", ncols[ri]);
 		if (kind == 'v' || kind == 'm') {
 			/* views: only column defaults (below) */
 		} else if (printed) {
@@ -1083,7 +1157,7 @@ static int cat_relations(struct pgd_dump *d)
 	dbk_strbuf_reset(&q);
 	dbk_strbuf_addstr(
 		&q, "SELECT co.conrelid, co.oid, quote_ident(co.conname), pg_get_constraintdef(co.oid), "
-		    "co.conislocal, co.convalidated FROM pg_constraint co JOIN pg_class c ON c.oid = "
+		    "co.conislocal, co.convalidated, co.conname FROM pg_constraint co JOIN pg_class c ON c.oid = "
 		    "co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE co.contype = 'c' "
 		    "AND c.relkind IN ('r', 'p', 'f') AND " PGD_USER_NSP
 		    " ORDER BY co.conrelid, co.conname");
@@ -1119,9 +1193,15 @@ static int cat_relations(struct pgd_dump *d)
 			d->objs[k].ident = dbk_strbuf_detach(&s);
 			continue;
 		}
-		if (local || is_part)
+		int reordered = cat_bool(r, ri, 29);
+		if (local || is_part || reordered)
 			dbk_strbuf_addf(&cols[ri], "%s\n    CONSTRAINT %s %s", cols[ri].len ? "," : "",
 					PQgetvalue(cr, j, 2), PQgetvalue(cr, j, 3));
+		if (reordered && !local) {
+			if (unlocon[ri].len)
+				dbk_strbuf_addstr(&unlocon[ri], ", ");
+			pgd_add_literal(&unlocon[ri], PQgetvalue(cr, j, 6));
+		}
 		size_t k = cat_add_alias(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(cr, j, 1),
 					 (size_t)idx[ri]);
 		struct dbk_strbuf s = DBK_STRBUF_INIT;
@@ -1152,7 +1232,8 @@ static int cat_relations(struct pgd_dump *d)
 		} else {
 			dbk_strbuf_addf(&s, " (%s\n)", cols[i].buf);
 		}
-		if (!is_part && !PQgetisnull(r, i, 16))
+		int reordered = cat_bool(r, i, 29);
+		if (!is_part && !reordered && !PQgetisnull(r, i, 16))
 			dbk_strbuf_addf(&s, "\nINHERITS (%s)", PQgetvalue(r, i, 16));
 		if (!PQgetisnull(r, i, 13))
 			dbk_strbuf_addf(&s, "\nPARTITION BY %s", PQgetvalue(r, i, 13));
@@ -1165,6 +1246,8 @@ static int cat_relations(struct pgd_dump *d)
 		if (*opts)
 			dbk_strbuf_addf(&s, "\nWITH (%s)", opts);
 		dbk_strbuf_addstr(&s, ";\n");
+		if (reordered)
+			cat_inherit_later(&s, o, &unlocal[i], &unlocon[i], PQgetvalue(r, i, 30));
 		dbk_strbuf_add(&s, post[i].buf, post[i].len);
 		char rid = PQgetvalue(r, i, 19)[0];
 		if ((rid == 'f' || rid == 'n') && kind != 'f')
@@ -1230,11 +1313,16 @@ static int cat_relations(struct pgd_dump *d)
 		dbk_strbuf_release(&cols[i]);
 		dbk_strbuf_release(&post[i]);
 		dbk_strbuf_release(&copy[i]);
+		dbk_strbuf_release(&unlocal[i]);
+		dbk_strbuf_release(&unlocon[i]);
 	}
 	free(head);
 	free(cols);
 	free(post);
 	free(copy);
+	free(unlocal);
+	free(unlocon);
+	free(ncols);
 	PQclear(r);
 	free(idx);
 	dbk_strbuf_release(&q);
@@ -1245,11 +1333,16 @@ fail:
 		dbk_strbuf_release(&cols[i]);
 		dbk_strbuf_release(&post[i]);
 		dbk_strbuf_release(&copy[i]);
+		dbk_strbuf_release(&unlocal[i]);
+		dbk_strbuf_release(&unlocon[i]);
 	}
 	free(head);
 	free(cols);
 	free(post);
 	free(copy);
+	free(unlocal);
+	free(unlocon);
+	free(ncols);
 	PQclear(r);
 	free(idx);
 	dbk_strbuf_release(&q);
@@ -1303,7 +1396,8 @@ static int cat_indexes(struct pgd_dump *d)
 		"WHEN i.indisclustered THEN E'\\nALTER TABLE ' || " QN("n.nspname", "t.relname")
 		" || ' CLUSTER ON ' || quote_ident(ic.relname) || ';' ELSE '' END || CASE WHEN "
 		"i.indisreplident THEN E'\\nALTER TABLE ONLY ' || " QN("n.nspname", "t.relname")
-		" || ' REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname) || ';' ELSE '' END, "
+		" || ' REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname) || ';' ELSE '' END || "
+		IDXSTATS("i.indexrelid", QN("n.nspname", "ic.relname")) ", "
 		"NULL, NULL, t.relname AS tabname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN "
 		"pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE "
 		PGD_USER_NSP " AND (i.indisvalid OR t.relkind = 'p') AND NOT EXISTS (SELECT 1 FROM "
@@ -1330,7 +1424,8 @@ static int cat_constraints(struct pgd_dump *d)
 		"THEN E'\\nALTER TABLE ' || " QN("n.nspname", "t.relname") " || ' CLUSTER ON ' || "
 		"quote_ident(ic.relname) || ';' ELSE '' END || CASE WHEN i.indisreplident THEN "
 		"E'\\nALTER TABLE ONLY ' || " QN("n.nspname", "t.relname") " || ' REPLICA IDENTITY "
-		"USING INDEX ' || quote_ident(ic.relname) || ';' ELSE '' END FROM pg_index i JOIN "
+		"USING INDEX ' || quote_ident(ic.relname) || ';' ELSE '' END || "
+		IDXSTATS("i.indexrelid", QN("n.nspname", "ic.relname")) " FROM pg_index i JOIN "
 		"pg_class ic ON ic.oid = i.indexrelid WHERE co.contype <> 'f' AND i.indexrelid = "
 		"co.conindid), ''), NULL, NULL, co.contype, co.conindid, quote_ident(co.conname), t.relname AS tabname "
 		"FROM pg_constraint co JOIN pg_class t ON t.oid = co.conrelid JOIN pg_namespace n ON "
