@@ -1475,10 +1475,28 @@ static int cat_index_attach(struct pgd_dump *d)
 	return 0;
 }
 
+/* The triggers cloned from a partitioned table's onto its partitions
+ * (PostgreSQL 13+ records their parent) are made by its CREATE TRIGGER, but
+ * each may be enabled or disabled on its own: the ALTERs of those that
+ * differ from their parent trigger, after the parent's own and shallow
+ * partitions first (ALTER TABLE ... TRIGGER on a partitioned table recurses
+ * to its partitions). */
+#define TRIGGER_CLONES                                                                             \
+	" || coalesce((WITH RECURSIVE cl AS (SELECT k.oid, k.tgrelid, k.tgname, k.tgenabled, "       \
+	"tg.tgenabled AS penabled, 1 AS depth FROM pg_trigger k WHERE k.tgparentid = tg.oid UNION " \
+	"ALL SELECT k.oid, k.tgrelid, k.tgname, k.tgenabled, cl.tgenabled, cl.depth + 1 FROM "      \
+	"pg_trigger k JOIN cl ON k.tgparentid = cl.oid) SELECT string_agg(E'\\nALTER TABLE ' || " \
+	QN("kn.nspname", "kc.relname") " || CASE cl.tgenabled WHEN 'D' THEN ' DISABLE' WHEN 'R' "   \
+	"THEN ' ENABLE REPLICA' WHEN 'A' THEN ' ENABLE ALWAYS' ELSE ' ENABLE' END || ' TRIGGER ' " \
+	"|| quote_ident(cl.tgname) || ';', '' ORDER BY cl.depth, cl.oid) FROM cl JOIN pg_class kc " \
+	"ON kc.oid = cl.tgrelid JOIN pg_namespace kn ON kn.oid = kc.relnamespace WHERE "           \
+	"cl.tgenabled <> cl.penabled), '')"
+
 static int cat_triggers_rules_policies(struct pgd_dump *d)
 {
-	int rc = cat_simple(
-		d,
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(
+		&q,
 		"SELECT 'pg_trigger'::regclass::oid, tg.oid, n.nspname, c.relname || ' ' || "
 		"tg.tgname, 'TRIGGER', quote_ident(tg.tgname) || ' ON ' || " QN("n.nspname", "c.relname")
 		", NULL, pg_get_triggerdef(tg.oid) || ';' || CASE tg.tgenabled WHEN 'D' THEN "
@@ -1486,13 +1504,16 @@ static int cat_triggers_rules_policies(struct pgd_dump *d)
 		"quote_ident(tg.tgname) || ';' WHEN 'R' THEN E'\\nALTER TABLE ' || "
 		QN("n.nspname", "c.relname") " || ' ENABLE REPLICA TRIGGER ' || quote_ident(tg.tgname) "
 		"|| ';' WHEN 'A' THEN E'\\nALTER TABLE ' || " QN("n.nspname", "c.relname") " || ' "
-		"ENABLE ALWAYS TRIGGER ' || quote_ident(tg.tgname) || ';' ELSE '' END, NULL, NULL, c.relname AS tabname FROM "
+		"ENABLE ALWAYS TRIGGER ' || quote_ident(tg.tgname) || ';' ELSE '' END %s, NULL, NULL, "
+		"c.relname AS tabname FROM "
 		"pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = "
 		"c.relnamespace WHERE NOT tg.tgisinternal AND " PGD_USER_NSP " AND NOT EXISTS (SELECT "
 		"1 FROM pg_depend dp WHERE dp.classid = 'pg_trigger'::regclass AND dp.objid = tg.oid "
 		"AND dp.refclassid = 'pg_trigger'::regclass AND dp.deptype IN ('P', 'i')) AND "
 		NOT_EXT("pg_class", "c.oid"),
-		PGK_TRIGGER);
+		d->ver >= 130000 ? TRIGGER_CLONES : "");
+	int rc = cat_simple(d, q.buf, PGK_TRIGGER);
+	dbk_strbuf_release(&q);
 	if (rc == 0)
 		rc = cat_simple(
 			d,
