@@ -15,6 +15,9 @@
 #                      and templates, base and shell types, subscriptions
 #   pg-shapes.sql      table, key, index, trigger, view and routine shapes
 #   pg-values.sql      values at the edges of their types
+#   pg-corners.sql     odd names in every position, inheritance children
+#                      with reordered columns, index statistics, GUC lists
+#                      in function SET clauses, reg* values, and more
 # Then what the dumper cannot write (a security label) must fail the backup
 # naming it, and --allow-partial must record it in the manifest.
 . "$(dirname "$0")/lib.sh"
@@ -99,7 +102,7 @@ check "test extension dbk_cfgtest installed in $extdir" install_ext
 db=dbk_objects
 drop_subs_db "$db"
 pg_recreate "$db"
-for fx in extensions extconfig kinds shapes values; do
+for fx in extensions extconfig kinds shapes values corners; do
 	check "pg-$fx.sql loads" pg -d "$db" -f "$data/pg-$fx.sql"
 done
 check "fixtures: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle "$db" dbkeep
