@@ -50,6 +50,19 @@
 	"a.attnum || ' SET STATISTICS ' || a.attstattarget || ';', '' ORDER BY a.attnum) FROM "     \
 	"pg_attribute a WHERE a.attrelid = " ioid " AND a.attstattarget >= 0), '')"
 
+/* An index (or a constraint's) in a tablespace of its own is made under
+ * SET default_tablespace, as pg_dump does: the restore's parallel workers
+ * take session settings too, and the TABLESPACE clause of CREATE INDEX
+ * would have to go inside pg_get_indexdef's text, before its WHERE. */
+#define TS_SET(spc)                                                                                \
+	"CASE WHEN " spc " <> 0 THEN 'SET default_tablespace = ' || (SELECT quote_ident(spcname) " \
+	"FROM pg_tablespace WHERE oid = " spc ") || E';\\n' ELSE '' END || "
+#define TS_RESET(spc)                                                                              \
+	" || CASE WHEN " spc " <> 0 THEN E'\\nSET default_tablespace = '''';' ELSE '' END"
+#define CON_TS                                                                                     \
+	"coalesce((SELECT x.reltablespace FROM pg_class x WHERE x.oid = co.conindid AND "           \
+	"co.contype <> 'f'), 0)"
+
 /* ---- objects and the (classid, objid) map ------------------------------ */
 
 static uint64_t cat_key(uint32_t classid, uint32_t objid)
@@ -289,6 +302,15 @@ static char *cat_acl(const char *acl, const char *owner, const char *kind, const
 
 /* ---- kinds --------------------------------------------------------------- */
 
+/* A database without the public schema, or with one the user dropped and
+ * made again (DROP SCHEMA public CASCADE; CREATE SCHEMA public: a common
+ * way to empty a database), restores into a database that has initdb's:
+ * it goes first, unless something is in it already (a template's
+ * objects), so that no restore fails on it and none loses anything. */
+#define PUBLIC_DROP                                                                                \
+	"DO $$BEGIN DROP SCHEMA IF EXISTS public; EXCEPTION WHEN dependent_objects_still_exist "   \
+	"THEN NULL; END$$;"
+
 static int cat_schemas(struct pgd_dump *d)
 {
 	char *acl = cat_acl("n.nspacl", "n.nspowner", "'n'", INITPRIV("pg_namespace", "n.oid"));
@@ -296,7 +318,8 @@ static int cat_schemas(struct pgd_dump *d)
 	dbk_strbuf_addf(&q,
 			"SELECT 'pg_namespace'::regclass::oid, n.oid, n.nspname, n.nspname, "
 			"'SCHEMA', quote_ident(n.nspname), " OWNER("n.nspowner") ", "
-			"CASE WHEN n.oid < 16384 THEN NULL ELSE "
+			"CASE WHEN n.oid < 16384 THEN NULL WHEN n.nspname = 'public' THEN "
+			"'" PUBLIC_DROP "' || E'\\nCREATE SCHEMA IF NOT EXISTS public;' ELSE "
 			"'CREATE SCHEMA ' || quote_ident(n.nspname) || ';' END, %s, 'SCHEMA' "
 			"FROM pg_namespace n WHERE " PGD_USER_NSP
 			" AND (n.oid >= 16384 OR n.nspname = 'public') AND " NOT_EXT("pg_namespace",
@@ -305,6 +328,17 @@ static int cat_schemas(struct pgd_dump *d)
 	int rc = cat_simple(d, q.buf, PGK_SCHEMA);
 	dbk_strbuf_release(&q);
 	free(acl);
+	if (rc == 0 && pgd_schema_wanted(d, "public")) {
+		PGresult *r = pgd_query(
+			d, "SELECT NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public')");
+		if (!r)
+			return dbk_errcode();
+		if (cat_bool(r, 0, 0)) {
+			size_t k = pgd_add_obj(d, 0, 0, PGK_SCHEMA, "", "public");
+			d->objs[k].sql = strdup(PUBLIC_DROP);
+		}
+		PQclear(r);
+	}
 	return rc;
 }
 
@@ -970,7 +1004,9 @@ static int cat_relations(struct pgd_dump *d)
 		/* 30 */ "(SELECT string_agg(CASE c.relkind WHEN 'f' THEN 'ALTER FOREIGN TABLE ONLY ' "
 		"ELSE 'ALTER TABLE ONLY ' END || " QN("n.nspname", "c.relname") " || ' INHERIT ' || "
 		QN("pn.nspname", "pc.relname") " || E';\\n', '' ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN "
-		"pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) "
+		"pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid), "
+		/* 31 */ "(SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = c.reltablespace "
+		"AND c.relkind <> 'f') "
 		"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
 		"('r', 'p', 'f', 'v', 'm') AND " PGD_USER_NSP " AND " NOT_EXT("pg_class", "c.oid")
 		" ORDER BY c.oid",
@@ -1032,6 +1068,8 @@ static int cat_relations(struct pgd_dump *d)
 		}
 		if (*opts)
 			dbk_strbuf_addf(&s, " WITH (%s)", opts);
+		if (!PQgetisnull(r, i, 31))
+			dbk_strbuf_addf(&s, " TABLESPACE %s", PQgetvalue(r, i, 31));
 		dbk_strbuf_addf(&s, " AS\n%.*s", (int)dl, def);
 		if (!PQgetisnull(r, i, 27))
 			dbk_strbuf_addf(&s, "\n  WITH %s CHECK OPTION",
@@ -1245,6 +1283,8 @@ static int cat_relations(struct pgd_dump *d)
 			dbk_strbuf_addf(&s, "\nUSING %s", PQgetvalue(r, i, 18));
 		if (*opts)
 			dbk_strbuf_addf(&s, "\nWITH (%s)", opts);
+		if (!PQgetisnull(r, i, 31))
+			dbk_strbuf_addf(&s, "\nTABLESPACE %s", PQgetvalue(r, i, 31));
 		dbk_strbuf_addstr(&s, ";\n");
 		if (reordered)
 			cat_inherit_later(&s, o, &unlocal[i], &unlocon[i], PQgetvalue(r, i, 30));
@@ -1392,7 +1432,8 @@ static int cat_indexes(struct pgd_dump *d)
 	PGresult *r = cat_load(
 		d,
 		"SELECT 'pg_class'::regclass::oid, i.indexrelid, n.nspname, ic.relname, 'INDEX', "
-		QN("n.nspname", "ic.relname") ", NULL, pg_get_indexdef(i.indexrelid) || ';' || CASE "
+		QN("n.nspname", "ic.relname") ", NULL, " TS_SET("ic.reltablespace")
+		"pg_get_indexdef(i.indexrelid) || ';'" TS_RESET("ic.reltablespace") " || CASE "
 		"WHEN i.indisclustered THEN E'\\nALTER TABLE ' || " QN("n.nspname", "t.relname")
 		" || ' CLUSTER ON ' || quote_ident(ic.relname) || ';' ELSE '' END || CASE WHEN "
 		"i.indisreplident THEN E'\\nALTER TABLE ONLY ' || " QN("n.nspname", "t.relname")
@@ -1417,10 +1458,11 @@ static int cat_constraints(struct pgd_dump *d)
 	PGresult *r = cat_load(
 		d,
 		"SELECT 'pg_constraint'::regclass::oid, co.oid, n.nspname, t.relname, 'CONSTRAINT', "
-		"quote_ident(co.conname) || ' ON ' || " QN("n.nspname", "t.relname") ", NULL, 'ALTER "
+		"quote_ident(co.conname) || ' ON ' || " QN("n.nspname", "t.relname") ", NULL, "
+		TS_SET(CON_TS) "'ALTER "
 		"TABLE ' || CASE WHEN co.contype = 'f' AND t.relkind = 'p' THEN '' ELSE 'ONLY ' END || "
 		QN("n.nspname", "t.relname") " || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' "
-		"|| pg_get_constraintdef(co.oid) || ';' || coalesce((SELECT CASE WHEN i.indisclustered "
+		"|| pg_get_constraintdef(co.oid) || ';'" TS_RESET(CON_TS) " || coalesce((SELECT CASE WHEN i.indisclustered "
 		"THEN E'\\nALTER TABLE ' || " QN("n.nspname", "t.relname") " || ' CLUSTER ON ' || "
 		"quote_ident(ic.relname) || ';' ELSE '' END || CASE WHEN i.indisreplident THEN "
 		"E'\\nALTER TABLE ONLY ' || " QN("n.nspname", "t.relname") " || ' REPLICA IDENTITY "

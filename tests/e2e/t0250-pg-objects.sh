@@ -108,6 +108,43 @@ done
 check "fixtures: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle "$db" dbkeep
 check "fixtures: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle "$db" psql SKIP_SOURCE_CHECK=1
 
+# The public schema made again by the user, and no public schema at all:
+# each in a small database of its own (the fixtures above use public).
+for pdb in dbk_public dbk_nopublic; do
+	pg_recreate "$pdb"
+	if [ "$pdb" = dbk_public ]; then
+		check "pg-public.sql loads" pg -d "$pdb" -f "$data/pg-public.sql"
+	else
+		check "a database without a public schema" pg -d "$pdb" \
+			-c "DROP SCHEMA public; CREATE SCHEMA app; CREATE TABLE app.t AS SELECT 1 AS i"
+	fi
+	check "$pdb: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle "$pdb" dbkeep
+	check "$pdb: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle "$pdb" psql SKIP_SOURCE_CHECK=1
+	pg_drop "$pdb"
+done
+
+# Tables, partitioned tables, matviews, indexes and constraint indexes in
+# a tablespace of their own (made in a folder the server's user can use).
+ts_dir=$T/tblspc
+mkdir -p "$ts_dir" && chmod 0755 "$T" && { [ "$(id -u)" != 0 ] || chown postgres: "$ts_dir"; }
+pg -d postgres -c "DROP TABLESPACE IF EXISTS dbk_tblspc" >/dev/null 2>&1
+check "a tablespace" pg -d postgres -c "CREATE TABLESPACE dbk_tblspc LOCATION '$ts_dir'"
+pg_recreate dbk_ts
+check "objects in the tablespace" pg -d dbk_ts -c "
+	CREATE TABLE t (id int PRIMARY KEY USING INDEX TABLESPACE dbk_tblspc, v text,
+		EXCLUDE USING btree (v WITH =) USING INDEX TABLESPACE dbk_tblspc) TABLESPACE dbk_tblspc;
+	CREATE INDEX t_v ON t (lower(v)) TABLESPACE dbk_tblspc WHERE v <> 'x';
+	CREATE TABLE p (k int) PARTITION BY RANGE (k) TABLESPACE dbk_tblspc;
+	CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);
+	CREATE TABLE p2 PARTITION OF p FOR VALUES FROM (10) TO (20) TABLESPACE pg_default;
+	CREATE INDEX p_k ON p (k) TABLESPACE dbk_tblspc;
+	CREATE MATERIALIZED VIEW mv TABLESPACE dbk_tblspc AS SELECT 1 AS a;
+	INSERT INTO t VALUES (1, 'x'), (2, 'y'); INSERT INTO p VALUES (1), (15);"
+check "dbk_ts: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle dbk_ts dbkeep
+check "dbk_ts: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle dbk_ts psql SKIP_SOURCE_CHECK=1
+pg_drop dbk_ts
+pg -d postgres -c "DROP TABLESPACE IF EXISTS dbk_tblspc" >/dev/null
+
 # --no-privileges and --no-owner restores still load (the privilege lines
 # of extension members are skipped too).
 bk=$T/ext
