@@ -6,7 +6,9 @@
  * listed when its .json is there, whatever else is missing, and the missing
  * or disagreeing pieces are reported as problem bits.  Listing never reads
  * the data (10 000 sets must list in a fraction of a second): it stats the
- * data file and reads the small .sha256 file.
+ * data file and reads the manifest and the small .sha256 file, or, for list
+ * and status (dbk_catalog_load_summary), takes what those two say from the
+ * folder's index while their files are unchanged (catalog_index.h).
  *
  * Any other file with a backup-like extension is a legacy backup when one
  * of the drivers recognises its first 4 KiB (decompressed when gzip); files
@@ -26,6 +28,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog_index.h"
 #include "dbkeep/catalog.h"
 #include "dbkeep/driver.h"
 #include "dbkeep/error.h"
@@ -45,6 +51,9 @@
 #define SNIFF_BYTES 4096
 #define MANIFEST_MAX_BYTES (16u * 1024 * 1024) /* as dbk_manifest_load */
 #define SCRATCH_PREFIX ".dbkeep-scratch-"
+#define INDEX_MAX_BYTES (64u * 1024 * 1024)
+#define CATALOG_STAT_THREADS 4
+#define CATALOG_STAT_MIN_PER_THREAD 1000
 
 /* Extensions that other tools (and older dbkeep runs whose manifest is
  * gone) give their backups; only these are sniffed. */
@@ -202,26 +211,14 @@ static void catalog_check_sha_file(int dfd, const char *base, struct catalog_buf
 		e->problems |= DBK_PROBLEM_SHA_MISMATCH;
 }
 
-/* Fills e for the set <dir>/<base> whose manifest <base>.json exists.
- * n is the parsed name, or NULL for a set outside the folder whose name is
- * not ours.  A manifest that cannot be read still gives an entry, with
- * DBK_PROBLEM_BAD_MANIFEST and what the name tells.  Fails only when out of
- * memory. */
-static int catalog_set_entry(int dfd, const char *dir, const char *base, const struct dbk_name *n,
-			     struct catalog_bufs *b, struct dbk_entry *e)
+/* Reads <base>.json and <base>.sha256 into e: the manifest, or
+ * DBK_PROBLEM_BAD_MANIFEST, and what the .sha256 says.  Fails only when out
+ * of memory. */
+static int catalog_read_set(int dfd, const char *base, struct catalog_bufs *b,
+			    struct dbk_entry *e)
 {
 	struct dbk_strbuf *mname = &b->name, *text = &b->text;
-	struct stat st;
 	int had = dbk_errcode();
-
-	catalog_entry_init(e);
-	e->cls = DBK_ENTRY_REGULAR;
-	e->file = dbk_strdup(base);
-	if (!e->file)
-		return DBK_ENOMEM;
-	struct dbk_strbuf path = DBK_STRBUF_INIT;
-	dbk_path_join(&path, dir, base);
-	e->path = dbk_strbuf_detach(&path);
 
 	/* dbk_manifest_load would do, but costs two more system calls a set. */
 	dbk_strbuf_reset(mname);
@@ -230,6 +227,7 @@ static int catalog_set_entry(int dfd, const char *dir, const char *base, const s
 	    !memchr(text->buf, '\0', text->len) &&
 	    dbk_manifest_parse(text->buf, mname->buf, &e->manifest) == 0) {
 		e->has_manifest = 1;
+		e->table_count = e->manifest.tables.n;
 		/* A manifest describing another file was copied or renamed by
 		 * hand: its digest and size are not this file's. */
 		if (strcmp(e->manifest.file, base) != 0)
@@ -240,12 +238,115 @@ static int catalog_set_entry(int dfd, const char *dir, const char *base, const s
 		catalog_forget_error(had);
 		e->problems |= DBK_PROBLEM_BAD_MANIFEST;
 	}
+	catalog_check_sha_file(dfd, base, b, e);
+	return 0;
+}
+
+/* Fills e's manifest summary from the index line c. */
+static int catalog_set_from_index(const char *base, const struct catalog_index_set *c,
+				  struct dbk_entry *e)
+{
+	struct dbk_manifest *m = &e->manifest;
+
+	e->summary = 1;
+	e->problems |= c->problems;
+	e->has_manifest = c->has_manifest;
+	if (!c->has_manifest)
+		return 0;
+	e->table_count = c->table_count;
+	m->created = c->created;
+	m->stored_bytes = c->stored_bytes;
+	if (!(m->file = dbk_strdup(base)) || (c->engine && !(m->engine = dbk_strdup(c->engine))) ||
+	    (c->kind && !(m->kind = dbk_strdup(c->kind))) ||
+	    (c->sha256 && !(m->sha256 = dbk_strdup(c->sha256))) ||
+	    (c->database && !(m->database = dbk_strdup(c->database))))
+		return DBK_ENOMEM;
+	return 0;
+}
+
+/* What a summary listing learns of a set without reading it: the keys of
+ * its manifest and .sha256 (catalog_index.h) and its data file's state. */
+struct catalog_set_stat {
+	struct catalog_key json, sha;
+	int data_ok; /* a regular file */
+	uint64_t data_size;
+	time_t data_mtime;
+};
+
+/* Fills key for <base><suffix> in dfd (not present when missing or not a
+ * regular file).  No allocation, no error slot: runs on stat threads. */
+static void catalog_stat_key(int dfd, const char *base, const char *suffix,
+			     struct catalog_key *key)
+{
+	char name[NAME_MAX + 1];
+	struct stat st;
+
+	memset(key, 0, sizeof(*key));
+	if ((size_t)snprintf(name, sizeof(name), "%s%s", base, suffix) < sizeof(name) &&
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		catalog_key_from_stat(key, &st);
+}
+
+/* The keys are for the index only (with_keys); the data file's state is
+ * always needed. */
+static void catalog_stat_set(int dfd, const char *base, int with_keys, struct catalog_set_stat *out)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (with_keys) {
+		catalog_stat_key(dfd, base, DBK_SUFFIX_MANIFEST, &out->json);
+		catalog_stat_key(dfd, base, DBK_SUFFIX_SHA256, &out->sha);
+	}
+	out->data_ok = fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	out->data_size = out->data_ok ? (uint64_t)st.st_size : 0;
+	out->data_mtime = out->data_ok ? st.st_mtime : 0;
+}
+
+/* Fills e for the set <dir>/<base> whose manifest <base>.json exists.
+ * n is the parsed name, or NULL for a set outside the folder whose name is
+ * not ours.  A manifest that cannot be read still gives an entry, with
+ * DBK_PROBLEM_BAD_MANIFEST and what the name tells.  With ix, what the
+ * manifest and .sha256 say comes from the index when their files are
+ * unchanged, and goes into it when they are read.  Fails only when out of
+ * memory. */
+static int catalog_set_entry(int dfd, const char *dir, const char *base, const struct dbk_name *n,
+			     struct catalog_bufs *b, struct catalog_index *ix,
+			     const struct catalog_set_stat *pre, struct dbk_entry *e)
+{
+	const struct catalog_index_set *c = NULL;
+	struct catalog_set_stat now;
+	int rc;
+
+	catalog_entry_init(e);
+	e->cls = DBK_ENTRY_REGULAR;
+	e->file = dbk_strdup(base);
+	if (!e->file)
+		return DBK_ENOMEM;
+	struct dbk_strbuf path = DBK_STRBUF_INIT;
+	dbk_path_join(&path, dir, base);
+	e->path = dbk_strbuf_detach(&path);
+
+	/* The files' state before their contents: a file changed in between
+	 * is indexed under its old key, so it is read again next time. */
+	if (!pre) {
+		catalog_stat_set(dfd, base, ix != NULL, &now);
+		pre = &now;
+	}
+	if (ix)
+		c = catalog_index_lookup(ix, base, &pre->json, &pre->sha);
+	if (c)
+		rc = catalog_set_from_index(base, c, e);
+	else if (!(rc = catalog_read_set(dfd, base, b, e)) && ix)
+		rc = catalog_index_put(ix, base, &pre->json, &pre->sha, e);
+	if (rc)
+		return rc;
 
 	if (e->has_manifest) {
 		e->created = e->manifest.created;
 		e->engine = e->manifest.engine;
 		e->stored_bytes = e->manifest.stored_bytes;
-		if (strcmp(e->manifest.kind, DBK_PRERESTORE_TAG) == 0)
+		if (e->manifest.kind && strcmp(e->manifest.kind, DBK_PRERESTORE_TAG) == 0)
 			e->cls = DBK_ENTRY_SAFETY;
 	} else if (n) {
 		e->created = n->when;
@@ -254,16 +355,15 @@ static int catalog_set_entry(int dfd, const char *dir, const char *base, const s
 	if (n && n->safety)
 		e->cls = DBK_ENTRY_SAFETY;
 
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
+	if (!pre->data_ok) {
 		e->problems |= DBK_PROBLEM_DATA_MISSING;
 	} else {
-		e->stored_bytes = (uint64_t)st.st_size;
-		if (e->has_manifest && e->manifest.stored_bytes != (uint64_t)st.st_size)
+		e->stored_bytes = pre->data_size;
+		if (e->has_manifest && e->manifest.stored_bytes != pre->data_size)
 			e->problems |= DBK_PROBLEM_SIZE_MISMATCH;
 		if (!e->has_manifest && !n)
-			e->created = st.st_mtime;
+			e->created = pre->data_mtime;
 	}
-	catalog_check_sha_file(dfd, base, b, e);
 	return 0;
 }
 
@@ -451,6 +551,123 @@ static int catalog_is_regular(int dfd, const struct catalog_name *c, struct stat
 	return fstatat(dfd, c->name, st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st->st_mode);
 }
 
+/* The sets of a folder: every regular <base>.json whose base is one of our
+ * names. */
+struct catalog_set {
+	char *base;
+	struct dbk_name parsed;
+	struct catalog_set_stat stat;
+};
+
+struct catalog_sets {
+	struct catalog_set *items;
+	size_t n, alloc;
+};
+
+static void catalog_sets_release(struct catalog_sets *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i].base);
+	free(l->items);
+}
+
+/* Finds the sets among names, marking their manifests used. */
+static int catalog_collect_sets(int dfd, struct catalog_names *names, struct catalog_sets *out)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < names->n; i++) {
+		struct catalog_name *c = &names->items[i];
+		struct dbk_name parsed;
+		char *base;
+
+		/* readdir's type spares a stat per set; only DT_UNKNOWN (some
+		 * file systems) needs one. */
+		if (c->name[0] == '.' || !catalog_ends_with(c->name, DBK_SUFFIX_MANIFEST) ||
+		    (c->type != DT_REG && !catalog_is_regular(dfd, c, &st)))
+			continue;
+		if (!(base = catalog_strip(c->name, DBK_SUFFIX_MANIFEST)))
+			return DBK_ENOMEM;
+		if (dbk_name_parse(base, &parsed) < 0) {
+			free(base);
+			continue;
+		}
+		if (out->n == out->alloc) {
+			size_t na = out->alloc ? out->alloc * 2 : 64;
+			void *p = realloc(out->items, na * sizeof(*out->items));
+
+			if (!p) {
+				free(base);
+				return dbk_oom();
+			}
+			out->items = p;
+			out->alloc = na;
+		}
+		out->items[out->n].base = base;
+		out->items[out->n].parsed = parsed;
+		out->n++;
+		c->used = 1;
+	}
+	return 0;
+}
+
+/* Stats sets [from, to) of a folder, on a thread of their own. */
+struct catalog_stat_range {
+	int dfd;
+	struct catalog_set *items;
+	size_t from, to;
+	pthread_t thread;
+	int started;
+};
+
+static void *catalog_stat_range_run(void *arg)
+{
+	struct catalog_stat_range *r = arg;
+
+	for (size_t i = r->from; i < r->to; i++)
+		catalog_stat_set(r->dfd, r->items[i].base, 1, &r->items[i].stat);
+	return NULL;
+}
+
+/* Three stats a set are most of what a summary listing of thousands of sets
+ * costs, and they wait on the kernel one at a time: they are spread over a
+ * few threads when there are many. */
+static void catalog_stat_sets(int dfd, struct catalog_sets *sets)
+{
+	struct catalog_stat_range r[CATALOG_STAT_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = sets->n / CATALOG_STAT_MIN_PER_THREAD;
+	sigset_t all, old;
+
+	if (nt > CATALOG_STAT_THREADS)
+		nt = CATALOG_STAT_THREADS;
+	if (cpus > 0 && nt > (size_t)cpus)
+		nt = (size_t)cpus;
+	if (nt < 1)
+		nt = 1;
+	for (size_t t = 0; t < nt; t++) {
+		r[t].dfd = dfd;
+		r[t].items = sets->items;
+		r[t].from = sets->n * t / nt;
+		r[t].to = sets->n * (t + 1) / nt;
+		r[t].started = 0;
+	}
+	/* signals stay with the main thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (size_t t = 1; t < nt; t++)
+		r[t].started =
+		    pthread_create(&r[t].thread, NULL, catalog_stat_range_run, &r[t]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	catalog_stat_range_run(&r[0]);
+	for (size_t t = 1; t < nt; t++) {
+		if (r[t].started)
+			pthread_join(r[t].thread, NULL);
+		else
+			catalog_stat_range_run(&r[t]); /* no thread: here, then */
+	}
+}
+
 static int catalog_push(struct dbk_entry **arr, size_t *n, size_t *alloc, struct dbk_entry *e)
 {
 	if (*n == *alloc) {
@@ -483,8 +700,21 @@ static void catalog_sort_number(struct dbk_entry *arr, size_t n)
 		arr[i].number = (int)(i + 1);
 }
 
-int dbk_catalog_load(const char *dir, struct dbk_catalog *cat)
+/* Reads the folder's listing index into ix; a missing or unreadable one
+ * leaves it empty. */
+static int catalog_index_read(int dfd, struct catalog_bufs *b, struct catalog_index *ix)
 {
+	if (catalog_read_small(dfd, CATALOG_INDEX_NAME, INDEX_MAX_BYTES, &b->text) < 0) {
+		ix->dirty = 1;
+		return 0;
+	}
+	return catalog_index_parse(b->text.buf, b->text.len, ix);
+}
+
+static int catalog_load(const char *dir, int summary, struct dbk_catalog *cat)
+{
+	struct catalog_index ix = CATALOG_INDEX_INIT;
+	struct catalog_sets sets = {NULL, 0, 0};
 	struct catalog_names names = {NULL, 0, 0};
 	size_t alloc_main = 0, alloc_safety = 0;
 	struct dbk_entry e;
@@ -509,44 +739,32 @@ int dbk_catalog_load(const char *dir, struct dbk_catalog *cat)
 		goto out;
 	}
 	dfd = dirfd(d);
-	if ((rc = catalog_read_names(d, dir, &names)) < 0)
+	if ((rc = catalog_read_names(d, dir, &names)) < 0 ||
+	    (summary && (rc = catalog_index_read(dfd, &bufs, &ix)) < 0))
 		goto out;
 
 	/* Sets first: their three files are then not legacy candidates. */
-	for (size_t i = 0; i < names.n; i++) {
-		struct catalog_name *c = &names.items[i];
-		struct dbk_name parsed;
-		char *base;
+	if ((rc = catalog_collect_sets(dfd, &names, &sets)) < 0)
+		goto out;
+	if (summary)
+		catalog_stat_sets(dfd, &sets);
+	for (size_t i = 0; i < sets.n; i++) {
+		struct catalog_set *c = &sets.items[i];
 
-		/* readdir's type spares a stat per set; only DT_UNKNOWN (some
-		 * file systems) needs one. */
-		if (c->name[0] == '.' || !catalog_ends_with(c->name, DBK_SUFFIX_MANIFEST) ||
-		    (c->type != DT_REG && !catalog_is_regular(dfd, c, &st)))
-			continue;
-		base = catalog_strip(c->name, DBK_SUFFIX_MANIFEST);
-		if (!base) {
-			rc = DBK_ENOMEM;
-			goto out;
-		}
-		if (dbk_name_parse(base, &parsed) < 0) {
-			free(base);
-			continue;
-		}
-		rc = catalog_set_entry(dfd, dir, base, &parsed, &bufs, &e);
+		rc = catalog_set_entry(dfd, dir, c->base, &c->parsed, &bufs, summary ? &ix : NULL,
+				       summary ? &c->stat : NULL, &e);
 		if (rc == 0) {
 			if (e.cls == DBK_ENTRY_SAFETY)
 				rc = catalog_push(&cat->safety, &cat->n_safety, &alloc_safety, &e);
 			else
 				rc = catalog_push(&cat->entries, &cat->n, &alloc_main, &e);
 		}
-		if (rc < 0)
+		if (rc < 0) {
 			dbk_entry_release(&e);
-		c->used = 1;
-		catalog_names_mark(&names, base, "");
-		catalog_names_mark(&names, base, DBK_SUFFIX_SHA256);
-		free(base);
-		if (rc < 0)
 			goto out;
+		}
+		catalog_names_mark(&names, c->base, "");
+		catalog_names_mark(&names, c->base, DBK_SUFFIX_SHA256);
 	}
 
 	for (size_t i = 0; i < names.n; i++) {
@@ -567,7 +785,11 @@ int dbk_catalog_load(const char *dir, struct dbk_catalog *cat)
 
 	catalog_sort_number(cat->entries, cat->n);
 	catalog_sort_number(cat->safety, cat->n_safety);
+	if (summary)
+		catalog_index_save(dfd, dir, &ix);
 out:
+	catalog_index_release(&ix);
+	catalog_sets_release(&sets);
 	if (d)
 		closedir(d);
 	catalog_names_release(&names);
@@ -575,6 +797,16 @@ out:
 	if (rc < 0)
 		dbk_catalog_release(cat);
 	return rc;
+}
+
+int dbk_catalog_load(const char *dir, struct dbk_catalog *cat)
+{
+	return catalog_load(dir, 0, cat);
+}
+
+int dbk_catalog_load_summary(const char *dir, struct dbk_catalog *cat)
+{
+	return catalog_load(dir, 1, cat);
 }
 
 void dbk_catalog_release(struct dbk_catalog *cat)
@@ -713,7 +945,7 @@ static int catalog_outside(const char *spec, const char *real, struct dbk_entry 
 	if (fstatat(dfd, mname.buf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
 		rc = catalog_set_entry(dfd, parent, base,
 				       dbk_name_parse(base, &parsed) == 0 ? &parsed : NULL, &bufs,
-				       tmp);
+				       NULL, NULL, tmp);
 		if (rc < 0)
 			goto out;
 		found = 1;
@@ -878,8 +1110,10 @@ int dbk_catalog_recover(const char *dir)
 		int ours;
 
 		/* Scratch copies of a killed SQLite dump (and their -journal or
-		 * -wal companions): ours by their prefix, never useful again. */
-		if (strncmp(c->name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)) == 0) {
+		 * -wal companions), and listing indexes a killed list left
+		 * half-written: ours by their prefix, never useful again. */
+		if (strncmp(c->name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)) == 0 ||
+		    strncmp(c->name, CATALOG_INDEX_NAME ".", strlen(CATALOG_INDEX_NAME ".")) == 0) {
 			if (!catalog_is_regular(dfd, c, &st))
 				continue;
 			if (unlinkat(dfd, c->name, 0) < 0 && errno != ENOENT) {

@@ -51,7 +51,7 @@ static void print_entry(const char *prefix, const struct dbk_entry *e)
 	dbk_format_local(e->created, date, sizeof(date));
 	dbk_format_size(e->stored_bytes, size, sizeof(size));
 	if (e->has_manifest && !(e->problems & DBK_PROBLEM_BAD_MANIFEST))
-		snprintf(tables, sizeof(tables), "%zu", e->manifest.tables.n);
+		snprintf(tables, sizeof(tables), "%zu", e->table_count);
 	else
 		strcpy(tables, "-");
 	problems_text(e->problems, probs, sizeof(probs));
@@ -72,7 +72,7 @@ static json_t *entry_json(const struct dbk_entry *e)
 		      (json_int_t)e->created, "storedBytes", (json_int_t)e->stored_bytes, "engine",
 		      e->engine, "kind", kind_of(e), "ok", e->problems == 0);
 	if (o && e->has_manifest && !(e->problems & DBK_PROBLEM_BAD_MANIFEST))
-		json_object_set_new(o, "tableCount", json_integer((json_int_t)e->manifest.tables.n));
+		json_object_set_new(o, "tableCount", json_integer((json_int_t)e->table_count));
 	if (o && e->problems)
 		json_object_set_new(o, "problems", json_string(probs + 1));
 	return o;
@@ -115,7 +115,7 @@ int cmd_list(int argc, const char **argv)
 		dbk_catalog_recover(dbk_cli.dir);
 	dbk_clearerr();
 	dbk_lock_release(&lock);
-	if ((rc = dbk_catalog_load(dbk_cli.dir, &cat)))
+	if ((rc = dbk_catalog_load_summary(dbk_cli.dir, &cat)))
 		goto out;
 	if (dbk_cli.json) {
 		rc = print_json(&cat);

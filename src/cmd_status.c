@@ -74,7 +74,7 @@ int cmd_status(int argc, const char **argv)
 
 	if ((rc = dbk_cli_parse("status", argc, argv, cmd_status_options, &ctx, &args, &nargs)) ||
 	    (rc = dbk_args_max("status", args, nargs, 0)) ||
-	    (rc = dbk_catalog_load(dbk_cli.dir, &cat)))
+	    (rc = dbk_catalog_load_summary(dbk_cli.dir, &cat)))
 		goto out;
 	/* dbkeep's own regular backups; files of other tools prove nothing. */
 	for (size_t i = 0; i < cat.n; i++) {

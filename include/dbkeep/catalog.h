@@ -44,6 +44,10 @@ struct dbk_entry {
 	unsigned problems;       /* DBK_PROBLEM_* */
 	int has_manifest;
 	struct dbk_manifest manifest; /* valid when has_manifest */
+	size_t table_count;      /* tables in the manifest */
+	int summary;             /* from dbk_catalog_load_summary's index: of manifest, only
+	                          * engine, kind, file, created, stored_bytes, sha256 and
+	                          * database are filled */
 };
 
 struct dbk_catalog {
@@ -58,6 +62,11 @@ struct dbk_catalog {
 
 /* Scans dir.  A missing folder is an empty catalog, not an error. */
 int dbk_catalog_load(const char *dir, struct dbk_catalog *cat);
+/* The same entries and problems, for commands that only list (list, status):
+ * what the manifests and .sha256 files say is taken from the folder's
+ * listing index where their files are unchanged (src/catalog_index.h), so
+ * entries may be summaries (e->summary). */
+int dbk_catalog_load_summary(const char *dir, struct dbk_catalog *cat);
 void dbk_catalog_release(struct dbk_catalog *cat);
 
 /* Finds a backup by "N" (number in the main list), "sN" (safety list), a

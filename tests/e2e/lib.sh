@@ -159,11 +159,12 @@ sql_close() {
 # ---- "nothing changed" snapshots (bad input and security tests) ----------
 # fs_state PATH...: every file, folder and link under the PATHs with its
 # mode, size, link target and content checksum, sorted; the folder lock
-# (rewritten by every run) is left out.  Equal before and after a command
+# (rewritten by every run) and the listing index (a cache list and status
+# rewrite) are left out.  Equal before and after a command
 # means the command changed nothing there.
 fs_state() {
-	find "$@" ! -name .dbkeep.lock -printf '%p %y %m %s -> %l\n' 2>/dev/null | LC_ALL=C sort
-	find "$@" -type f ! -name .dbkeep.lock -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort
+	find "$@" ! -name .dbkeep.lock ! -name .dbkeep.index -printf '%p %y %m %s -> %l\n' 2>/dev/null | LC_ALL=C sort
+	find "$@" -type f ! -name .dbkeep.lock ! -name .dbkeep.index -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort
 }
 # pg_state DB...: the list of databases, then for each DB every table's rows
 # as one ordered checksum (after need_pg).

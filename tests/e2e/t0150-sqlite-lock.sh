@@ -6,7 +6,7 @@
 cd "$T" || exit 1
 chinook_copy chinook.db
 mkdir -m 700 bk
-folder() { ls -A bk | grep -v '^\.dbkeep\.lock$'; }
+folder() { ls -A bk | grep -vE '^\.dbkeep\.(lock|index)$'; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # ---- a slow dbkeep holds the folder -----------------------------------------

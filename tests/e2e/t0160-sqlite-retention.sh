@@ -17,7 +17,7 @@ count_sets() { sets "$1" | grep -c .; }
 set_complete() { test -f "$B/$1" -a -f "$B/$1.sha256" -a -f "$B/$1.json"; }
 set_gone() { test ! -e "$B/$1" -a ! -e "$B/$1.sha256" -a ! -e "$B/$1.json"; }
 others_sum() { # checksums of everything that is not a regular set of s or other
-	(cd "$B" && ls -A | grep -vE '^(s|other)_[0-9]{8}_[0-9]{6}(_[0-9]+)?\.db\.gz(\.sha256|\.json)?$|^\.dbkeep\.lock$' |
+	(cd "$B" && ls -A | grep -vE '^(s|other)_[0-9]{8}_[0-9]{6}(_[0-9]+)?\.db\.gz(\.sha256|\.json)?$|^\.dbkeep\.(lock|index)$' |
 		xargs -r sha256sum)
 }
 backup_s() { "$DBKEEP" backup --db s.db -d "$B" -q "$@" </dev/null; }
