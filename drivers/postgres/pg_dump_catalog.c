@@ -342,14 +342,25 @@ static int cat_schemas(struct pgd_dump *d)
 	return rc;
 }
 
+/* An extension at a version other than its default (one never updated
+ * after an upgrade of its package: common) is made at that version, where
+ * the restoring server offers it; pg_dump leaves the version out, so that
+ * its dumps load into newer servers, and so does the fallback here. */
 static int cat_extensions(struct pgd_dump *d)
 {
 	return cat_simple(
 		d,
 		"SELECT 'pg_extension'::regclass::oid, x.oid, n.nspname, x.extname, 'EXTENSION', "
-		"quote_ident(x.extname), NULL, format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA "
-		"%I;', x.extname, n.nspname), NULL, NULL FROM pg_extension x JOIN pg_namespace n ON "
-		"n.oid = x.extnamespace WHERE x.oid >= 16384",
+		"quote_ident(x.extname), NULL, CASE WHEN x.extversion IS DISTINCT FROM (SELECT "
+		"a.default_version FROM pg_available_extensions a WHERE a.name = x.extname) THEN "
+		"format($q$DO $dbkext$BEGIN\n    IF EXISTS (SELECT 1 FROM "
+		"pg_catalog.pg_available_extension_versions WHERE name = %L AND version = %L) "
+		"THEN\n        CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA %I VERSION %L;\n    "
+		"ELSE\n        CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA %I;\n    END "
+		"IF;\nEND$dbkext$;$q$, x.extname, x.extversion, x.extname, n.nspname, x.extversion, "
+		"x.extname, n.nspname) ELSE format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA "
+		"%I;', x.extname, n.nspname) END, NULL, NULL FROM pg_extension x JOIN pg_namespace n "
+		"ON n.oid = x.extnamespace WHERE x.oid >= 16384",
 		PGK_EXTENSION);
 }
 
@@ -1195,7 +1206,9 @@ static int cat_relations(struct pgd_dump *d)
 	dbk_strbuf_reset(&q);
 	dbk_strbuf_addstr(
 		&q, "SELECT co.conrelid, co.oid, quote_ident(co.conname), pg_get_constraintdef(co.oid), "
-		    "co.conislocal, co.convalidated, co.conname FROM pg_constraint co JOIN pg_class c ON c.oid = "
+		    "co.conislocal, co.convalidated, co.conname, EXISTS (SELECT 1 FROM pg_depend dp "
+		    "WHERE dp.classid = 'pg_constraint'::regclass AND dp.objid = co.oid AND "
+		    "dp.refclassid = 'pg_proc'::regclass AND dp.refobjid >= 16384) FROM pg_constraint co JOIN pg_class c ON c.oid = "
 		    "co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE co.contype = 'c' "
 		    "AND c.relkind IN ('r', 'p', 'f') AND " PGD_USER_NSP
 		    " ORDER BY co.conrelid, co.conname");
@@ -1211,18 +1224,31 @@ static int cat_relations(struct pgd_dump *d)
 			continue;
 		int is_part = cat_bool(r, ri, 24);
 		int local = cat_bool(cr, j, 4);
-		if (!cat_bool(cr, j, 5)) {
-			/* NOT VALID: after the data, only where defined */
+		int valid = cat_bool(cr, j, 5);
+		/* A check calling a user's function may need what the function
+		 * needs, the table's own row type included (a dependency cycle),
+		 * or rows of other tables: it is added after the data, as
+		 * pg_dump does for such cycles, NOT VALID and then validated
+		 * apart, so that the parallel restore validates it only once
+		 * every row is loaded. */
+		int calls = cat_bool(cr, j, 7);
+		if (!valid || calls) {
+			/* NOT VALID: after the data, only where defined (ALTER
+			 * TABLE without ONLY gives it to the children) */
 			if (!local)
 				continue;
 			struct pgd_obj *t = &d->objs[idx[ri]];
 			size_t k = pgd_add_obj(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(cr, j, 1),
 					       PGK_CONSTRAINT, t->nsp, PQgetvalue(cr, j, 2));
 			struct dbk_strbuf s = DBK_STRBUF_INIT;
-			dbk_strbuf_addf(&s, "ALTER %s %s ADD CONSTRAINT %s %s;",
-					t->relkind == 'f' ? "FOREIGN TABLE" : "TABLE",
+			const char *alter = t->relkind == 'f' ? "FOREIGN TABLE" : "TABLE";
+			dbk_strbuf_addf(&s, "ALTER %s %s ADD CONSTRAINT %s %s%s;", alter,
 					d->objs[idx[ri]].ident, PQgetvalue(cr, j, 2),
-					PQgetvalue(cr, j, 3));
+					PQgetvalue(cr, j, 3),
+					valid && t->relkind != 'f' ? " NOT VALID" : "");
+			if (valid && t->relkind != 'f')
+				dbk_strbuf_addf(&s, "\nALTER %s %s VALIDATE CONSTRAINT %s;", alter,
+						d->objs[idx[ri]].ident, PQgetvalue(cr, j, 2));
 			d->objs[k].sql = dbk_strbuf_detach(&s);
 			dbk_strbuf_reset(&s);
 			dbk_strbuf_addf(&s, "%s ON %s", PQgetvalue(cr, j, 2),

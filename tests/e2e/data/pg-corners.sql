@@ -11,7 +11,8 @@
 -- expressions; reg* values; trigger arguments; inheritance children
 -- whose column order CREATE TABLE ... INHERITS would change; a matview
 -- whose owner reads its sources through a grant; triggers cloned onto
--- partitions and enabled or disabled there on their own.
+-- partitions and enabled or disabled there on their own; CHECK
+-- constraints calling functions that need the table or other tables.
 
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS file_fdw;
@@ -393,3 +394,58 @@ CREATE TRIGGER pd_trg AFTER INSERT ON b.pd FOR EACH ROW EXECUTE FUNCTION b.trg()
 ALTER TABLE b.pd DISABLE TRIGGER pd_trg;
 ALTER TABLE b.pd_1 ENABLE TRIGGER pd_trg;
 ALTER TABLE b.pd_1_b ENABLE ALWAYS TRIGGER pd_trg;
+
+-- CHECK constraints calling functions: on the table's own row type (a
+-- dependency cycle), reading other tables (validated after every row is
+-- loaded), inherited, merged, on partitions and foreign tables
+CREATE SCHEMA cyc;
+SET search_path = cyc, public;
+CREATE TABLE t (a int, b text);
+CREATE FUNCTION chk(t) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1.a > 0';
+ALTER TABLE t ADD CONSTRAINT c CHECK (chk(t.*));
+INSERT INTO t VALUES (1, 'x');
+CREATE TYPE ct AS (x int);
+CREATE FUNCTION ctf(ct) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1.x';
+CREATE TABLE g (c ct, d int GENERATED ALWAYS AS (ctf(c)) STORED);
+INSERT INTO g VALUES (ROW(5));
+CREATE DOMAIN dpos AS int;
+CREATE FUNCTION dchk(int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 >= 0';
+ALTER DOMAIN dpos ADD CONSTRAINT dc CHECK (dchk(VALUE));
+CREATE FUNCTION later() RETURNS int LANGUAGE sql AS 'SELECT 3';
+CREATE FUNCTION withdef(a int DEFAULT later()) RETURNS int LANGUAGE sql AS 'SELECT a';
+CREATE TABLE u (x dpos DEFAULT withdef());
+INSERT INTO u DEFAULT VALUES;
+CREATE TABLE self_ref (id int PRIMARY KEY, parent int);
+CREATE FUNCTION sr_ok(int) RETURNS bool LANGUAGE sql STABLE BEGIN ATOMIC SELECT $1 IS NULL OR EXISTS (SELECT 1 FROM self_ref WHERE id = $1); END;
+ALTER TABLE self_ref ADD CONSTRAINT sr CHECK (sr_ok(parent)) NOT VALID;
+INSERT INTO self_ref VALUES (1, NULL);
+INSERT INTO self_ref VALUES (2, 1);
+CREATE VIEW v1 AS SELECT 1 AS a;
+CREATE VIEW v2 AS SELECT a FROM v1;
+CREATE OR REPLACE VIEW v1 AS SELECT 1 AS a, 2 AS b;
+CREATE TABLE arr_of_tab (r t[]);
+INSERT INTO arr_of_tab VALUES (ARRAY[ROW(1, 'q')::t]);
+CREATE FUNCTION uses_arr(arr_of_tab) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION pos(int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 > 0';
+CREATE TABLE ip (a int CONSTRAINT a_pos CHECK (pos(a)));
+CREATE TABLE ic () INHERITS (ip);
+CREATE TABLE ic2 (a int CONSTRAINT a_pos CHECK (pos(a)));
+ALTER TABLE ic2 INHERIT ip;
+CREATE TABLE pp (a int, CONSTRAINT pa CHECK (pos(a))) PARTITION BY RANGE (a);
+CREATE TABLE pp1 PARTITION OF pp FOR VALUES FROM (0) TO (5);
+CREATE TABLE pp2 (a int, CONSTRAINT pa CHECK (pos(a)), CONSTRAINT own CHECK (pos(a + 1)));
+ALTER TABLE pp ATTACH PARTITION pp2 FOR VALUES FROM (5) TO (10);
+CREATE TABLE codes (c text PRIMARY KEY);
+INSERT INTO codes VALUES ('a'), ('b');
+CREATE FUNCTION known(text) RETURNS bool LANGUAGE sql STABLE AS 'SELECT EXISTS (SELECT 1 FROM cyc.codes WHERE c = $1)';
+CREATE TABLE a_uses (code text CHECK (known(code)));
+INSERT INTO a_uses VALUES ('a'), ('b');
+INSERT INTO ip VALUES (1); INSERT INTO ic VALUES (2); INSERT INTO ic2 VALUES (3); INSERT INTO pp VALUES (1), (6);
+CREATE FOREIGN TABLE ft (a int CHECK (pos(a))) SERVER "Srv ü";
+RESET search_path;
+
+-- an extension left at an older version than its package's default (never
+-- updated after an upgrade), with an object on it
+CREATE SCHEMA oldext;
+CREATE EXTENSION pg_buffercache WITH SCHEMA oldext VERSION '1.2';
+CREATE VIEW oldext.buffers AS SELECT count(*) AS n FROM oldext.pg_buffercache;
