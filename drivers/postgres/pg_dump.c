@@ -315,6 +315,85 @@ static int pgd_write_pre(struct pgd_dump *d)
 	return rc;
 }
 
+/* Marks in `seen` what object i needs, directly or not, and collects in
+ * `unpop` (a flag per object) the unpopulated matviews among them. */
+static void pgd_mv_needs(const struct pgd_dump *d, size_t i, char *seen, char *unpop)
+{
+	const struct pgd_obj *o = &d->objs[i];
+	for (size_t k = 0; k < o->ndeps; k++) {
+		size_t j = o->deps[k];
+		if (seen[j])
+			continue;
+		seen[j] = 1;
+		if (d->objs[j].kind == PGK_MATVIEW && !d->objs[j].populated)
+			unpop[j] = 1;
+		pgd_mv_needs(d, j, seen, unpop);
+	}
+}
+
+/* REFRESH of the populated matviews.  One built on a matview left
+ * unpopulated (REFRESH ... WITH NO DATA after it was filled) cannot be
+ * refreshed alone: those are filled for it and emptied again, in one DO
+ * block that, should they fail to fill, leaves it unpopulated with a
+ * warning (what pg_dump does at once) rather than fail the restore. */
+static int pgd_write_refreshes(struct pgd_dump *d)
+{
+	char *seen = dbk_calloc(d->nobjs ? d->nobjs : 1, 1);
+	char *unpop = dbk_calloc(d->nobjs ? d->nobjs : 1, 1);
+	int rc = 0;
+	if (!seen || !unpop) {
+		free(seen);
+		free(unpop);
+		return DBK_ENOMEM;
+	}
+	for (size_t i = 0; rc == 0 && i < d->norder; i++) {
+		struct pgd_obj *o = &d->objs[d->order[i]];
+		if (o->kind != PGK_MATVIEW || !o->populated)
+			continue;
+		memset(seen, 0, d->nobjs);
+		memset(unpop, 0, d->nobjs);
+		pgd_mv_needs(d, d->order[i], seen, unpop);
+		int any = 0;
+		for (size_t j = 0; j < i && !any; j++)
+			any = unpop[d->order[j]];
+		struct dbk_strbuf sb = DBK_STRBUF_INIT;
+		if (!any) {
+			dbk_strbuf_addf(&sb, "REFRESH MATERIALIZED VIEW %s;\n\n", o->ident);
+		} else {
+			struct dbk_strbuf body = DBK_STRBUF_INIT, lit = DBK_STRBUF_INIT;
+			dbk_strbuf_addstr(&body, "\nBEGIN\n");
+			for (size_t j = 0; j < i; j++)
+				if (unpop[d->order[j]])
+					dbk_strbuf_addf(&body,
+							"    REFRESH MATERIALIZED VIEW %s;\n",
+							d->objs[d->order[j]].ident);
+			dbk_strbuf_addf(&body, "    REFRESH MATERIALIZED VIEW %s;\n", o->ident);
+			for (size_t j = 0; j < i; j++)
+				if (unpop[d->order[j]])
+					dbk_strbuf_addf(
+					    &body,
+					    "    REFRESH MATERIALIZED VIEW %s WITH NO DATA;\n",
+					    d->objs[d->order[j]].ident);
+			pgd_add_literal(&lit, o->ident);
+			dbk_strbuf_addf(
+			    &body,
+			    "EXCEPTION WHEN OTHERS THEN\n    RAISE WARNING 'materialized "
+			    "view %% left unpopulated: %%', %s, SQLERRM;\nEND\n",
+			    lit.buf);
+			dbk_strbuf_addstr(&sb, "DO ");
+			pgd_add_dollar(&sb, body.buf);
+			dbk_strbuf_addstr(&sb, ";\n\n");
+			dbk_strbuf_release(&body);
+			dbk_strbuf_release(&lit);
+		}
+		rc = pgd_write(d, sb.buf);
+		dbk_strbuf_release(&sb);
+	}
+	free(seen);
+	free(unpop);
+	return rc;
+}
+
 static int pgd_write_post(struct pgd_dump *d)
 {
 	size_t n = 0;
@@ -334,15 +413,8 @@ static int pgd_write_post(struct pgd_dump *d)
 	/* matviews in dependency order, so one built on another sees its rows;
 	 * after the privileges (pg_dump's post-ACL pass), because REFRESH runs
 	 * as the matview's owner, who may read its sources only by a grant */
-	for (size_t i = 0; rc == 0 && i < d->norder; i++) {
-		struct pgd_obj *o = &d->objs[d->order[i]];
-		if (o->kind == PGK_MATVIEW && o->populated) {
-			struct dbk_strbuf sb = DBK_STRBUF_INIT;
-			dbk_strbuf_addf(&sb, "REFRESH MATERIALIZED VIEW %s;\n\n", o->ident);
-			rc = pgd_write(d, sb.buf);
-			dbk_strbuf_release(&sb);
-		}
-	}
+	if (rc == 0)
+		rc = pgd_write_refreshes(d);
 	if (rc == 0)
 		rc = pgd_write_database_props(d);
 	/* event triggers last: they would fire on the statements above */

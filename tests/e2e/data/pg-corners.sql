@@ -12,7 +12,8 @@
 -- whose column order CREATE TABLE ... INHERITS would change; a matview
 -- whose owner reads its sources through a grant; triggers cloned onto
 -- partitions and enabled or disabled there on their own; CHECK
--- constraints calling functions that need the table or other tables.
+-- constraints calling functions that need the table or other tables; a
+-- populated matview over one emptied later.
 
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS file_fdw;
@@ -449,3 +450,15 @@ RESET search_path;
 CREATE SCHEMA oldext;
 CREATE EXTENSION pg_buffercache WITH SCHEMA oldext VERSION '1.2';
 CREATE VIEW oldext.buffers AS SELECT count(*) AS n FROM oldext.pg_buffercache;
+
+-- a populated matview built on one emptied later (REFRESH ... WITH NO
+-- DATA), through a view; a table made a view by an ON SELECT rule
+CREATE SCHEMA mvs;
+CREATE TABLE mvs.base (i int);
+INSERT INTO mvs.base VALUES (1), (2);
+CREATE MATERIALIZED VIEW mvs.ma AS SELECT i FROM mvs.base;
+CREATE VIEW mvs.over_ma AS SELECT i * 2 AS j FROM mvs.ma;
+CREATE MATERIALIZED VIEW mvs.mb AS SELECT count(*) AS n FROM mvs.over_ma;
+REFRESH MATERIALIZED VIEW mvs.ma WITH NO DATA;
+CREATE TABLE mvs.tv (i int);
+CREATE RULE "_RETURN" AS ON SELECT TO mvs.tv DO INSTEAD SELECT 1 AS i;
