@@ -495,17 +495,17 @@ static struct catalog_name *catalog_names_find(struct catalog_names *l, const ch
 
 static void catalog_names_mark(struct catalog_names *l, const char *base, const char *suffix)
 {
-	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	char name[NAME_MAX + 1];
 	struct catalog_name *c;
 
-	dbk_strbuf_addf(&sb, "%s%s", base, suffix);
-	if ((c = catalog_names_find(l, sb.buf)) != NULL)
+	if ((size_t)snprintf(name, sizeof(name), "%s%s", base, suffix) < sizeof(name) &&
+	    (c = catalog_names_find(l, name)) != NULL)
 		c->used = 1;
-	dbk_strbuf_release(&sb);
 }
 
-/* Reads every name of the folder but "." and ".." into l, sorted. */
-static int catalog_read_names(DIR *d, const char *dir, struct catalog_names *l)
+/* Reads every name of the folder but "." and ".." into l, sorted when
+ * asked (for catalog_names_find). */
+static int catalog_read_names(DIR *d, const char *dir, int sorted, struct catalog_names *l)
 {
 	struct dirent *de;
 
@@ -536,7 +536,7 @@ static int catalog_read_names(DIR *d, const char *dir, struct catalog_names *l)
 		l->items[l->n].used = 0;
 		l->n++;
 	}
-	if (l->n > 1)
+	if (sorted && l->n > 1)
 		qsort(l->items, l->n, sizeof(*l->items), catalog_name_cmp);
 	return 0;
 }
@@ -739,7 +739,7 @@ static int catalog_load(const char *dir, int summary, struct dbk_catalog *cat)
 		goto out;
 	}
 	dfd = dirfd(d);
-	if ((rc = catalog_read_names(d, dir, &names)) < 0 ||
+	if ((rc = catalog_read_names(d, dir, 1, &names)) < 0 ||
 	    (summary && (rc = catalog_index_read(dfd, &bufs, &ix)) < 0))
 		goto out;
 
@@ -1101,7 +1101,7 @@ int dbk_catalog_recover(const char *dir)
 				  strerror(errno));
 	}
 	dfd = dirfd(d);
-	if ((rc = catalog_read_names(d, dir, &names)) < 0)
+	if ((rc = catalog_read_names(d, dir, 0, &names)) < 0)
 		goto out;
 
 	for (size_t i = 0; i < names.n; i++) {
