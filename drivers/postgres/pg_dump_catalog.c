@@ -1495,7 +1495,9 @@ static int cat_constraints(struct pgd_dump *d)
 		"USING INDEX ' || quote_ident(ic.relname) || ';' ELSE '' END || "
 		IDXSTATS("i.indexrelid", QN("n.nspname", "ic.relname")) " FROM pg_index i JOIN "
 		"pg_class ic ON ic.oid = i.indexrelid WHERE co.contype <> 'f' AND i.indexrelid = "
-		"co.conindid), ''), NULL, NULL, co.contype, co.conindid, quote_ident(co.conname), t.relname AS tabname "
+		"co.conindid), ''), NULL, NULL, co.contype, co.conindid, quote_ident(co.conname), t.relname AS tabname, "
+		/* 14 */ "(SELECT " QN("xn.nspname", "xc.relname") " FROM pg_class xc JOIN pg_namespace xn ON "
+		"xn.oid = xc.relnamespace WHERE xc.oid = co.conindid) "
 		"FROM pg_constraint co JOIN pg_class t ON t.oid = co.conrelid JOIN pg_namespace n ON "
 		"n.oid = t.relnamespace WHERE co.contype IN ('p', 'u', 'x', 'f') AND NOT (co.contype = "
 		"'f' AND co.conparentid <> 0) AND " PGD_USER_NSP " AND " NOT_EXT("pg_class", "t.oid"),
@@ -1510,8 +1512,15 @@ static int cat_constraints(struct pgd_dump *d)
 		o->name = pgd_field(r, i, 12);
 		if (PQgetvalue(r, i, 10)[0] == 'f')
 			o->kind = PGK_FKEY;
-		else if (cat_oid(r, i, 11))
-			cat_add_alias(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 11), (size_t)idx[i]);
+		else if (cat_oid(r, i, 11)) {
+			/* its index: named, for a COMMENT ON INDEX after the constraint */
+			size_t k = cat_add_alias(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 11),
+						 (size_t)idx[i]);
+			if (!PQgetisnull(r, i, 14)) {
+				d->objs[k].objtype = strdup("INDEX");
+				d->objs[k].ident = pgd_field(r, i, 14);
+			}
+		}
 	}
 	PQclear(r);
 	free(idx);
@@ -1582,6 +1591,27 @@ static int cat_triggers_rules_policies(struct pgd_dump *d)
 		d->ver >= 130000 ? TRIGGER_CLONES : "");
 	int rc = cat_simple(d, q.buf, PGK_TRIGGER);
 	dbk_strbuf_release(&q);
+	/* the cloned triggers, named for their comments, are aliases of the
+	 * trigger whose CREATE TRIGGER makes them */
+	PGresult *r = rc || d->ver < 130000 ? NULL : pgd_query(
+		d,
+		"WITH RECURSIVE up AS (SELECT oid AS clone, tgparentid AS p FROM pg_trigger WHERE "
+		"tgparentid <> 0 UNION ALL SELECT up.clone, t.tgparentid FROM up JOIN pg_trigger t ON "
+		"t.oid = up.p WHERE t.tgparentid <> 0) SELECT up.clone, up.p, quote_ident(k.tgname) || "
+		"' ON ' || " QN("kn.nspname", "kc.relname") " FROM up JOIN pg_trigger rt ON rt.oid = "
+		"up.p AND rt.tgparentid = 0 JOIN pg_trigger k ON k.oid = up.clone JOIN pg_class kc ON "
+		"kc.oid = k.tgrelid JOIN pg_namespace kn ON kn.oid = kc.relnamespace");
+	if (rc == 0 && d->ver >= 130000 && !r)
+		rc = dbk_errcode();
+	for (int i = 0; r && i < PQntuples(r); i++) {
+		long root = pgd_find(d, PGD_CLASS_PG_TRIGGER, cat_oid(r, i, 1));
+		if (root < 0)
+			continue;
+		size_t k = cat_add_alias(d, PGD_CLASS_PG_TRIGGER, cat_oid(r, i, 0), (size_t)root);
+		d->objs[k].objtype = strdup("TRIGGER");
+		d->objs[k].ident = pgd_field(r, i, 2);
+	}
+	PQclear(r);
 	if (rc == 0)
 		rc = cat_simple(
 			d,

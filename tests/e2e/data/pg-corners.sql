@@ -13,7 +13,8 @@
 -- whose owner reads its sources through a grant; triggers cloned onto
 -- partitions and enabled or disabled there on their own; CHECK
 -- constraints calling functions that need the table or other tables; a
--- populated matview over one emptied later.
+-- populated matview over one emptied later; comments on constraint
+-- indexes and cloned triggers.
 
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS file_fdw;
@@ -462,3 +463,24 @@ CREATE MATERIALIZED VIEW mvs.mb AS SELECT count(*) AS n FROM mvs.over_ma;
 REFRESH MATERIALIZED VIEW mvs.ma WITH NO DATA;
 CREATE TABLE mvs.tv (i int);
 CREATE RULE "_RETURN" AS ON SELECT TO mvs.tv DO INSTEAD SELECT 1 AS i;
+
+-- comments on the indexes of constraints (of a partition too) and on a
+-- trigger cloned onto a partition
+CREATE SCHEMA cmt;
+CREATE TABLE cmt.t (id int PRIMARY KEY, u int UNIQUE, r int4range, EXCLUDE USING gist (r WITH &&));
+COMMENT ON INDEX cmt.t_pkey IS 'pk index';
+COMMENT ON INDEX cmt.t_u_key IS 'uk index';
+COMMENT ON INDEX cmt.t_r_excl IS 'excl index';
+CREATE TABLE cmt.p (a int, b int, PRIMARY KEY (a)) PARTITION BY RANGE (a);
+CREATE TABLE cmt.p1 PARTITION OF cmt.p FOR VALUES FROM (0) TO (10);
+COMMENT ON INDEX cmt.p1_pkey IS 'partition pk index';
+COMMENT ON CONSTRAINT p1_pkey ON cmt.p1 IS 'partition pk';
+CREATE INDEX p_b ON cmt.p (b);
+COMMENT ON INDEX cmt.p1_b_idx IS 'partition index';
+COMMENT ON COLUMN cmt.p1.b IS 'partition column';
+CREATE FUNCTION cmt.tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER tr AFTER INSERT ON cmt.p FOR EACH ROW EXECUTE FUNCTION cmt.tf();
+COMMENT ON TRIGGER tr ON cmt.p1 IS 'cloned trigger';
+ALTER INDEX cmt.p1_b_idx SET (fillfactor = 50);
+ALTER TABLE cmt.p1 ALTER COLUMN b SET STATISTICS 10;
+CREATE STATISTICS cmt.p_st ON a, b FROM cmt.p;
