@@ -245,7 +245,8 @@ int catalog_index_parse(char *text, size_t len, struct catalog_index *ix)
 		ix->dirty = 1;
 		return rc == DBK_ENOMEM ? rc : 0;
 	}
-	qsort(ix->sets, ix->n, sizeof(*ix->sets), set_cmp);
+	if (ix->n > 1)
+		qsort(ix->sets, ix->n, sizeof(*ix->sets), set_cmp);
 	ix->loaded = ix->n;
 	ix->dirty = 0;
 	return 0;
@@ -257,6 +258,8 @@ const struct catalog_index_set *catalog_index_lookup(struct catalog_index *ix, c
 {
 	struct catalog_index_set key, *s;
 
+	if (ix->loaded == 0)
+		return NULL;
 	key.base = (char *)base;
 	s = bsearch(&key, ix->sets, ix->loaded, sizeof(*ix->sets), set_cmp);
 	if (!s || s->seen || !key_eq(&s->json, json) || !key_eq(&s->sha, sha))

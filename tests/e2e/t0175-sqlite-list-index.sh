@@ -36,6 +36,7 @@ run 0 "status" "$DBKEEP" status
 grep_in "status counts three backups" "^3 backups" "$T/out"
 
 ino=$(stat -c %i backups/.dbkeep.index)
+check "(set-up) the index has an inode" test -n "$ino"
 run 0 "list again" "$DBKEEP" list
 same "an index that is up to date is not rewritten" "$(stat -c %i backups/.dbkeep.index)" "$ino"
 
@@ -47,6 +48,7 @@ run 0 "backup of a database with a tab and a newline in its path" \
 	"$DBKEEP" backup --db "$odd" -d oddbk -q --no-prune --label odd
 run 0 "list of it" "$DBKEEP" list -d oddbk
 ino=$(stat -c %i oddbk/.dbkeep.index)
+check "(set-up) that index has an inode" test -n "$ino"
 run 0 "list of it again" "$DBKEEP" list -d oddbk
 same "its index line read back (the index was not rewritten)" "$(stat -c %i oddbk/.dbkeep.index)" "$ino"
 grep_in "the path is kept escaped on one line" "we%25ird%09na%0Ame.db$" oddbk/.dbkeep.index
