@@ -177,4 +177,17 @@ same "its rows are there" "1" "$(pg -d dbk_refused_copy -c 'SELECT count(*) FROM
 pg_drop dbk_refused_copy
 pg_drop dbk_refused
 
+# A dependency cycle the dumper cannot break (pg_dump writes a dump that
+# fails to load): a generated column calling a function that reads its
+# table.  The backup fails naming both.
+pg_recreate dbk_cycle
+pg -d dbk_cycle -c "CREATE TABLE t (a int);
+	CREATE FUNCTION cnt_t() RETURNS bigint LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT count(*) FROM t; END;
+	ALTER TABLE t ADD COLUMN g bigint GENERATED ALWAYS AS (cnt_t() + a) STORED;
+	INSERT INTO t (a) VALUES (1)" >/dev/null
+run 1 "a dependency cycle dbkeep cannot break fails the backup" "$DBKEEP" backup --db dbk_cycle -d "$T/cyc" -q
+grep_in "the error names the objects of the cycle" "cycle .*FUNCTION public\.cnt_t\(\), TABLE public\.t" "$T/err"
+same "the failed backup left no backup file" "" "$(ls "$T/cyc" 2>/dev/null | grep -E '\.gz$')"
+pg_drop dbk_cycle
+
 drop_subs_db "$db"

@@ -280,6 +280,17 @@ INSERT INTO "TABLE"."ig ""2""" (a, z, x, c, y, q) VALUES (1, 2, 3, '2024-01-01',
 CREATE TABLE "TABLE".lp (a int);
 CREATE FOREIGN TABLE "TABLE".fc (b int) INHERITS ("TABLE".lp) SERVER "Srv ü";
 ALTER TABLE "TABLE".lp ADD COLUMN c int;
+-- a parent's column dropped from it alone (the child keeps it, local), a
+-- child with a dropped column, a grandchild of both
+CREATE TABLE "TABLE".dpar (a int, b text, c date);
+CREATE TABLE "TABLE".dkid (k int) INHERITS ("TABLE".dpar);
+ALTER TABLE ONLY "TABLE".dpar DROP COLUMN b;
+CREATE TABLE "TABLE".dkid2 (x int, gone int, y int) INHERITS ("TABLE".dpar);
+ALTER TABLE "TABLE".dkid2 DROP COLUMN gone;
+ALTER TABLE "TABLE".dpar ADD COLUMN z int;
+INSERT INTO "TABLE".dkid VALUES (1, 'b', '2024-01-01', 2, 3);
+INSERT INTO "TABLE".dkid2 VALUES (1, '2024-01-01', 5, 6, 7);
+CREATE TABLE "TABLE".dgk () INHERITS ("TABLE".dkid, "TABLE".dkid2);
 
 RESET search_path;
 
