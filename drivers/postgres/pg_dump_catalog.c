@@ -306,10 +306,11 @@ static char *cat_acl(const char *acl, const char *owner, const char *kind, const
  * made again (DROP SCHEMA public CASCADE; CREATE SCHEMA public: a common
  * way to empty a database), restores into a database that has initdb's:
  * it goes first, unless something is in it already (a template's
- * objects), so that no restore fails on it and none loses anything. */
+ * objects) or the restoring role may not drop it, so that no restore fails
+ * on it and none loses anything. */
 #define PUBLIC_DROP                                                                                \
 	"DO $$BEGIN DROP SCHEMA IF EXISTS public; EXCEPTION WHEN dependent_objects_still_exist "   \
-	"THEN NULL; END$$;"
+	"OR insufficient_privilege THEN NULL; END$$;"
 
 static int cat_schemas(struct pgd_dump *d)
 {
