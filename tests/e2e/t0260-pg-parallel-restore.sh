@@ -76,6 +76,16 @@ same "no read-ahead file left in the backup folder" "" "$(leftovers "$T/bb")"
 run 0 "-j 2: the good backup of big restores" \
 	"$DBKEEP" restore "$(basename "$(ls "$T"/bb/big_*.sql.gz)")" -d "$T/bb" --target big_target --force -q -j 2
 same "big_target has b's rows" 200000 "$(pg -d big_target -c 'select count(*) from b')"
+# Read-ahead goes through disk only while a worker is free for what lies
+# ahead: the first big block is spilled so the second can start, the second
+# then goes straight to its worker (both workers busy), never to disk.
+first=$(awk '/^COPY public\.a /{on=1; next} on && /^\\\.$/{exit} on' "$T/big.sql" | wc -c)
+run 0 "-j 2 -v: the good backup of big restores again" \
+	"$DBKEEP" restore "$(basename "$(ls "$T"/bb/big_*.sql.gz)")" -d "$T/bb" --target big_target --force -v -j 2
+spilled=$(sed -n 's/.*parallel restore: \([0-9]*\) bytes of COPY data read ahead through disk.*/\1/p' "$T/err")
+check "the first block was read ahead through disk" test "${spilled:-0}" -gt 0
+check "no more than the first block ($first bytes) went through disk (${spilled:-0})" \
+	test "${spilled:-0}" -le "$first"
 
 # A plain pg_dump file: no dbkeep header, so one connection, in order.
 pg_dump -d many | gzip >"$B/plain.sql.gz"
