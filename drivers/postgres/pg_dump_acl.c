@@ -473,14 +473,19 @@ int pgd_write_database_props(struct pgd_dump *d)
 	}
 	PQclear(r);
 
-	/* ALTER DATABASE / ROLE ... SET; list-valued settings keep their
-	 * quoting (their text is already a list of quoted items) */
+	/* ALTER DATABASE / ROLE ... SET; a list-valued setting is stored as a
+	 * list of double-quoted items: each item becomes a literal of its own,
+	 * as pg_dump does (an empty item, '', is no identifier) */
 	r = pgd_query(
 	    d, "SELECT CASE WHEN s.setrole = 0 THEN NULL ELSE pg_get_userbyid(s.setrole) "
 	       "END, split_part(cfg, '=', 1), CASE WHEN lower(split_part(cfg, '=', 1)) IN "
 	       "('search_path', 'temp_tablespaces', 'session_preload_libraries', "
-	       "'local_preload_libraries', 'shared_preload_libraries') THEN substr(cfg, "
-	       "strpos(cfg, '=') + 1) ELSE quote_literal(substr(cfg, strpos(cfg, '=') + 1)) "
+	       "'local_preload_libraries', 'shared_preload_libraries') THEN coalesce((SELECT "
+	       "string_agg(quote_literal(CASE WHEN x.m[1] LIKE '\"%' THEN "
+	       "replace(substr(x.m[1], 2, length(x.m[1]) - 2), '\"\"', '\"') ELSE x.m[1] END), "
+	       "', ' ORDER BY x.n) FROM regexp_matches(substr(cfg, strpos(cfg, '=') + 1), "
+	       "'(\"(?:[^\"]|\"\")*\"|[^\", ]+)', 'g') WITH ORDINALITY AS x(m, n)), '''''') "
+	       "ELSE quote_literal(substr(cfg, strpos(cfg, '=') + 1)) "
 	       "END FROM pg_db_role_setting s, unnest(s.setconfig) WITH ORDINALITY AS "
 	       "u(cfg, ord) WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname "
 	       "= current_database()) ORDER BY s.setrole, u.ord");

@@ -313,6 +313,8 @@ DO $$BEGIN
   EXECUTE format('ALTER DATABASE %I SET search_path = "my schema", public', current_database());
   EXECUTE format('ALTER DATABASE %I SET default_text_search_config = %L', current_database(), 'pg_catalog.simple');
   EXECUTE format('ALTER ROLE dbk_b_owner IN DATABASE %I SET search_path = "$user", "my schema"', current_database());
+  EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = %s', 'dbk=c,o/r"n', current_database(), '"Odd, ""Schema""", public');
+  EXECUTE format('ALTER DATABASE %I SET temp_tablespaces = %L', current_database(), '');
 END$$;
 
 -- partitioned: triggers disabled on one partition, partition-only index,
