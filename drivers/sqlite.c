@@ -26,6 +26,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -677,12 +679,74 @@ static int sqlite_exclude(sqlite3 *db, const char *path, const struct dbk_strlis
 	return 0;
 }
 
+/* The check of the finished copy (integrity_check, then the row counts)
+ * runs on a thread of its own while the caller streams the copy into the
+ * compressor, so the two overlap.  The thread has its own error slot; the
+ * caller reads ret and msg after joining it.  db is opened and closed by
+ * the caller, which may sqlite3_interrupt() it to stop the check early. */
+struct sqlite_check {
+	sqlite3 *db;
+	const char *path; /* the source, for messages */
+	pthread_t thread;
+	int started;
+	int ret;		   /* 0 or a DBK_E code; msg then says why */
+	char msg[1024];
+	struct dbk_strbuf integrity; /* "ok", or what is wrong */
+	struct dbk_tables tables;    /* counted when the copy is sound */
+};
+
+static void sqlite_check_run(struct sqlite_check *k)
+{
+	int rc = sqlite_integrity(k->db, &k->integrity);
+
+	if (rc != SQLITE_OK && rc != SQLITE_CORRUPT && rc != SQLITE_NOTADB) {
+		k->ret = sqlite_fail_db(k->db, rc, "could not check the copy of", k->path);
+	} else {
+		if (rc != SQLITE_OK) {
+			dbk_strbuf_reset(&k->integrity);
+			dbk_strbuf_addstr(&k->integrity, sqlite3_errmsg(k->db));
+		}
+		if (strcmp(k->integrity.buf, "ok") == 0)
+			k->ret = sqlite_count(k->db, k->path, &k->tables);
+	}
+	if (k->ret < 0)
+		snprintf(k->msg, sizeof(k->msg), "%s", dbk_errmsg());
+}
+
+static void *sqlite_check_main(void *arg)
+{
+	sqlite_check_run(arg);
+	return NULL;
+}
+
+/* Starts the check of db on its thread (or runs it here when no thread can
+ * be had: slower, not wrong). */
+static void sqlite_check_start(struct sqlite_check *k)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old); /* signals are the main thread's */
+	k->started = pthread_create(&k->thread, NULL, sqlite_check_main, k) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!k->started)
+		sqlite_check_run(k);
+}
+
+static void sqlite_check_join(struct sqlite_check *k)
+{
+	if (k->started)
+		pthread_join(k->thread, NULL);
+	k->started = 0;
+}
+
 static int sqlite_dump(struct dbk_conn *conn, const struct dbk_dump_opts *opts,
 		       struct dbk_writer *w, struct dbk_dump_info *info)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)conn;
 	struct dbk_strbuf scratch = DBK_STRBUF_INIT, msg = DBK_STRBUF_INIT;
-	struct dbk_strbuf mode = DBK_STRBUF_INIT, check = DBK_STRBUF_INIT;
+	struct dbk_strbuf mode = DBK_STRBUF_INIT;
+	struct sqlite_check check = {.integrity = DBK_STRBUF_INIT, .tables = DBK_TABLES_INIT};
 	const char *dir = opts && opts->scratch_dir ? opts->scratch_dir : NULL;
 	int busy_ms = opts && opts->lock_timeout_ms > 0 ? opts->lock_timeout_ms : sqlite_busy_ms();
 	sqlite3 *dst = NULL;
@@ -743,51 +807,62 @@ static int sqlite_dump(struct dbk_conn *conn, const struct dbk_dump_opts *opts,
 		goto out;
 	}
 
-	/* Check the copy through a fresh handle: it then reads the header the
-	 * copy really has (the source's), not the one the scratch began
-	 * with. */
+	/* Leave out what was asked, through a fresh handle: it then reads the
+	 * header the copy really has (the source's), not the one the scratch
+	 * began with.  So does the check's. */
 	sqlite3_close(dst);
 	dst = NULL;
+	if (opts && opts->exclude_tables && opts->exclude_tables->n > 0) {
+		dbk_strbuf_reset(&msg);
+		rc = sqlite_open(scratch.buf, SQLITE_OPEN_READWRITE, busy_ms, &dst, &msg);
+		if (rc != SQLITE_OK) {
+			ret = dbk_seterr(DBK_EDB, "could not open scratch copy '%s': %s",
+					 scratch.buf, msg.buf);
+			goto out;
+		}
+		if ((ret = sqlite_exclude(dst, c->path, opts->exclude_tables)) < 0)
+			goto out;
+		sqlite3_close(dst);
+		dst = NULL;
+	}
 	dbk_strbuf_reset(&msg);
-	rc = sqlite_open(scratch.buf, SQLITE_OPEN_READWRITE, busy_ms, &dst, &msg);
+	rc = sqlite_open(scratch.buf, SQLITE_OPEN_READONLY, busy_ms, &dst, &msg);
 	if (rc != SQLITE_OK) {
 		ret = dbk_seterr(DBK_EDB, "could not open scratch copy '%s': %s", scratch.buf,
 				 msg.buf);
 		goto out;
 	}
-	ret = sqlite_exclude(dst, c->path, opts ? opts->exclude_tables : NULL);
+
+	/* The copy goes to the compressor while it is checked; a copy that
+	 * fails the check fails the backup, and its file is thrown away. */
+	check.db = dst;
+	check.path = c->path;
+	sqlite_check_start(&check);
+	ret = sqlite_stream_file(scratch.buf, w);
+	if (ret < 0)
+		sqlite3_interrupt(dst);
+	sqlite_check_join(&check);
 	if (ret < 0)
 		goto out;
-	rc = sqlite_integrity(dst, &check);
-	if (rc != SQLITE_OK && rc != SQLITE_CORRUPT && rc != SQLITE_NOTADB) {
-		ret = sqlite_fail_db(dst, rc, "could not check the copy of", c->path);
+	if (check.ret < 0) {
+		ret = dbk_seterr(check.ret, "%s", check.msg);
 		goto out;
 	}
-	if (rc != SQLITE_OK) {
-		dbk_strbuf_reset(&check);
-		dbk_strbuf_addstr(&check, sqlite3_errmsg(dst));
-	}
-	if (!(info->integrity = dbk_strdup(check.buf))) {
+	if (!(info->integrity = dbk_strdup(check.integrity.buf))) {
 		ret = DBK_ENOMEM;
 		goto out;
 	}
-	if (strcmp(check.buf, "ok") != 0) {
+	if (strcmp(check.integrity.buf, "ok") != 0) {
 		ret = dbk_seterr(DBK_ECORRUPT, "integrity check of the copy of '%s' failed: %s",
-				 c->path, check.buf);
+				 c->path, check.integrity.buf);
 		goto out;
 	}
-	ret = sqlite_count(dst, c->path, &info->tables);
-	if (ret < 0)
-		goto out;
-	rc = sqlite3_close(dst);
-	dst = NULL;
-	if (rc != SQLITE_OK) {
-		ret = dbk_seterr(DBK_EDB, "could not close scratch copy '%s': %s", scratch.buf,
-				 sqlite3_errstr(rc));
-		goto out;
-	}
-	ret = sqlite_stream_file(scratch.buf, w);
+	info->tables = check.tables;
+	check.tables = (struct dbk_tables)DBK_TABLES_INIT;
 out:
+	sqlite_check_join(&check);
+	dbk_strbuf_release(&check.integrity);
+	dbk_tables_release(&check.tables);
 	if (fd >= 0)
 		close(fd);
 	sqlite3_close(dst);
@@ -796,7 +871,6 @@ out:
 	dbk_strbuf_release(&scratch);
 	dbk_strbuf_release(&msg);
 	dbk_strbuf_release(&mode);
-	dbk_strbuf_release(&check);
 	return ret;
 }
 

@@ -1,8 +1,11 @@
 /*
  * error.c - the first-error-wins message slot (see error.h).
  *
- * One process-wide slot: dbkeep's work happens on one thread; helper
- * threads (compression) hand their failures back to the caller.
+ * One slot per thread: dbkeep's work happens on the main thread, and its
+ * slot is the one main() reports.  A helper thread that may fail (the
+ * SQLite driver's check of its copy) records into its own slot and hands
+ * the code and message back to the thread that joins it; threads that
+ * cannot fail that way (compression, stats) never touch a slot.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,8 +14,8 @@
 
 #include "dbkeep/error.h"
 
-static char errmsg[1024];
-static int errcode;
+static __thread char errmsg[1024];
+static __thread int errcode;
 
 int dbk_seterr(int code, const char *fmt, ...)
 {

@@ -6,7 +6,8 @@
  * later calls keep the first message), in the library's own words; callers
  * only propagate the code.  main() alone prints "dbkeep: <message>" and maps
  * the code to the exit status (DBK_EUSAGE and DBK_EREFUSED exit 2, every
- * other failure exits 1).
+ * other failure exits 1).  The slot is per thread (src/error.c says how a
+ * helper thread hands its failure over).
  *
  * Message style: lower case, no trailing period, the thing at fault quoted:
  *   could not open backup 'x.sql.gz': No such file or directory
