@@ -1,6 +1,7 @@
 /*
  * backupset.c - writing one backup set (see backupset.h for the protocol).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -53,7 +54,42 @@ static int path_taken(const char *dir, const char *file)
 	return taken;
 }
 
-/* Picks a file name no other set uses (seq 2, 3... within the same second). */
+/* The highest seq that a file in dir (a data file, a companion or a
+ * .partial) gives n's label, tag and second: 0 when there is none. */
+static int highest_seq(const char *dir, const struct dbk_name *n)
+{
+	static const char *const tails[] = {DBK_SUFFIX_PARTIAL, DBK_SUFFIX_MANIFEST,
+					    DBK_SUFFIX_SHA256};
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int top = 0;
+
+	if (!d)
+		return 0; /* path_taken still keeps the name unique */
+	while ((de = readdir(d))) {
+		char base[sizeof(de->d_name)];
+		size_t len = strlen(de->d_name);
+		struct dbk_name got;
+
+		memcpy(base, de->d_name, len + 1);
+		for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+			size_t tl = strlen(tails[i]);
+
+			if (len > tl && strcmp(base + len - tl, tails[i]) == 0)
+				base[len -= tl] = '\0';
+		}
+		if (dbk_name_parse(base, &got) == 0 && got.when == n->when &&
+		    got.safety == n->safety && strcmp(got.label, n->label) == 0 && got.seq > top)
+			top = got.seq;
+	}
+	closedir(d);
+	return top;
+}
+
+/* Picks a file name no other set uses.  Within one second the seq goes
+ * above every one in use (2, 3, ...), never back into a gap retention left:
+ * a new set named below an older one of the same second would sort as the
+ * older, and a --keep-last after it would delete the backup just taken. */
 static void choose_name(const struct dbk_backup_req *req, time_t now, struct dbk_strbuf *file)
 {
 	struct dbk_strbuf label = DBK_STRBUF_INIT;
@@ -66,7 +102,7 @@ static void choose_name(const struct dbk_backup_req *req, time_t now, struct dbk
 	n.when = now;
 	snprintf(n.ext, sizeof(n.ext), "%s", req->conn->drv->ext);
 	n.gz = req->level > 0;
-	for (n.seq = 1;; n.seq++) {
+	for (n.seq = highest_seq(req->dir, &n) + 1;; n.seq++) {
 		dbk_name_format(&n, file);
 		if (!path_taken(req->dir, file->buf))
 			break;

@@ -682,13 +682,18 @@ static int catalog_push(struct dbk_entry **arr, size_t *n, size_t *alloc, struct
 	return 0;
 }
 
-/* Newest first; the name breaks ties (and orders seq 2 above seq 1). */
+/* Newest first.  Within one second the higher seq is the newer (10 above
+ * 9, which the bytes of the names would not say); then the name decides. */
 static int catalog_entry_cmp(const void *a, const void *b)
 {
 	const struct dbk_entry *x = a, *y = b;
+	struct dbk_name nx, ny;
 
 	if (x->created != y->created)
 		return x->created > y->created ? -1 : 1;
+	if (dbk_name_parse(x->file, &nx) == 0 && dbk_name_parse(y->file, &ny) == 0 &&
+	    nx.seq != ny.seq)
+		return nx.seq > ny.seq ? -1 : 1;
 	return -strcmp(x->file, y->file);
 }
 

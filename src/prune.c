@@ -103,6 +103,13 @@ int dbk_prune(struct dbk_catalog *cat, const struct dbk_retention *r, int dry_ru
 			const struct dbk_entry *e = &cat->entries[index[k]];
 			char why[128];
 
+			if (only && strcmp(e->file, only->file) == 0) {
+				/* The backup being pruned after is never its own victim,
+				 * even when a clock set back dates it before the others. */
+				if (report)
+					printf("keep    %s (just taken)\n", e->file);
+				continue;
+			}
 			if (items[k].keep) {
 				dbk_retention_reason(items[k].keep, why, sizeof(why));
 				if (report)

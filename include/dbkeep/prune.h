@@ -15,7 +15,8 @@
  * (unless dry_run).  report: print one line a backup on stdout ("kept ...
  * (last, daily)" / "deleted ..."); otherwise only deletions under -v.
  * only: when not NULL, just the backups of only's database (a backup's own
- * retention leaves other databases' backups in the folder alone).
+ * retention leaves other databases' backups in the folder alone), and
+ * never only itself, the backup just taken.
  * Call with the folder lock held. */
 int dbk_prune(struct dbk_catalog *cat, const struct dbk_retention *r, int dry_run, int report,
 	      const struct dbk_entry *only);
