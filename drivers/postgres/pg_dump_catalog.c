@@ -382,6 +382,101 @@ static int cat_extension_members(struct pgd_dump *d)
 	return 0;
 }
 
+/* An object dropped from its extension (ALTER EXTENSION ... DROP) is the
+ * user's: it is dumped, but CREATE EXTENSION makes it again as a member.
+ * Nothing records which extension it left, but the pg_depend rows made
+ * with an object carry the transaction that made it (xmin): one made by
+ * CREATE or ALTER EXTENSION shares it with the extension's own rows.  Such
+ * objects (and the user's made in that same transaction: harmless) get,
+ * before their own DDL and after that extension, a block that detaches the
+ * object from whatever extension made it on the restoring server and drops
+ * it (kept if something of the extension still needs it: a function is
+ * then replaced, anything else fails loudly).  The block does nothing where
+ * the object does not exist or belongs to no extension. */
+static void cat_guard_one(struct dbk_strbuf *sb, const PGresult *r, int i, const struct pgd_obj *o)
+{
+	struct dbk_strbuf body = DBK_STRBUF_INIT, what = DBK_STRBUF_INIT, lit = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(&what, "%s %s", o->objtype, o->ident);
+	pgd_add_literal(&lit, what.buf);
+	dbk_strbuf_addstr(&body, "\nDECLARE\n    a record;\n    x name;\nBEGIN\n    BEGIN\n"
+				 "        SELECT * INTO a FROM pg_catalog.pg_get_object_address(");
+	pgd_add_literal(&body, PQgetvalue(r, i, 2));
+	dbk_strbuf_addstr(&body, ", ");
+	pgd_add_literal(&body, PQgetvalue(r, i, 3));
+	dbk_strbuf_addstr(&body, ", ");
+	pgd_add_literal(&body, PQgetvalue(r, i, 4));
+	dbk_strbuf_addf(&body,
+			");\n    EXCEPTION WHEN OTHERS THEN\n        RETURN;\n    END;\n"
+			"    SELECT e.extname INTO x FROM pg_catalog.pg_depend dp JOIN "
+			"pg_catalog.pg_extension e ON e.oid = dp.refobjid WHERE dp.classid = "
+			"a.classid AND dp.objid = a.objid AND dp.objsubid = 0 AND dp.refclassid = "
+			"'pg_catalog.pg_extension'::pg_catalog.regclass AND dp.deptype = 'e';\n"
+			"    IF x IS NULL THEN\n        RETURN;\n    END IF;\n"
+			"    EXECUTE 'ALTER EXTENSION ' || pg_catalog.quote_ident(x) || ' DROP ' || "
+			"%s;\n    BEGIN\n        EXECUTE 'DROP ' || %s;\n"
+			"    EXCEPTION WHEN dependent_objects_still_exist THEN\n        NULL;\n"
+			"    END;\nEND\n",
+			lit.buf, lit.buf);
+	dbk_strbuf_addstr(sb, "DO ");
+	pgd_add_dollar(sb, body.buf);
+	dbk_strbuf_addstr(sb, ";\n");
+	dbk_strbuf_release(&body);
+	dbk_strbuf_release(&what);
+	dbk_strbuf_release(&lit);
+}
+
+static int cat_extension_dropped(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT, cls = DBK_STRBUF_INIT, ids = DBK_STRBUF_INIT;
+	for (size_t i = 0; i < d->nobjs; i++) {
+		const struct pgd_obj *o = &d->objs[i];
+		if (!o->classid || o->alias >= 0 || o->kind == PGK_ALIAS || o->kind == PGK_EXTENSION ||
+		    !o->objtype || !o->ident || !(o->sql || o->shell >= 0) || o->objid < 16384)
+			continue;
+		dbk_strbuf_addf(&cls, "%s%u", cls.len ? "," : "", o->classid);
+		dbk_strbuf_addf(&ids, "%s%u", ids.len ? "," : "", o->objid);
+	}
+	if (!ids.len) {
+		dbk_strbuf_release(&cls);
+		dbk_strbuf_release(&ids);
+		return 0;
+	}
+	dbk_strbuf_addf(
+		&q,
+		"WITH x AS (SELECT e.oid AS ext, dp.xmin AS xid FROM pg_extension e JOIN pg_depend dp "
+		"ON (dp.refclassid = 'pg_extension'::regclass AND dp.refobjid = e.oid AND dp.deptype = "
+		"'e') OR (dp.classid = 'pg_extension'::regclass AND dp.objid = e.oid) WHERE e.oid >= "
+		"16384), c AS (SELECT u.cl, u.ob, (SELECT x.ext FROM pg_depend dd JOIN x ON x.xid = "
+		"dd.xmin WHERE dd.classid = u.cl AND dd.objid = u.ob AND u.ob > x.ext ORDER BY x.ext "
+		"DESC LIMIT 1) AS ext FROM unnest('{%s}'::oid[], '{%s}'::oid[]) u(cl, ob)) SELECT c.cl, "
+		"c.ob, a.type, a.object_names::text, a.object_args::text, c.ext FROM c, "
+		"pg_identify_object_as_address(c.cl, c.ob, 0) a WHERE c.ext IS NOT NULL",
+		cls.buf, ids.buf);
+	dbk_strbuf_release(&cls);
+	dbk_strbuf_release(&ids);
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k = pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1));
+		if (k < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[k];
+		size_t w = o->shell >= 0 ? (size_t)o->shell : (size_t)k;
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		cat_guard_one(&s, r, i, o);
+		dbk_strbuf_addstr(&s, d->objs[w].sql ? d->objs[w].sql : "");
+		free(d->objs[w].sql);
+		d->objs[w].sql = dbk_strbuf_detach(&s);
+		long x = pgd_find(d, 3079u, cat_oid(r, i, 5));
+		if (x >= 0)
+			pgd_add_dep(&d->objs[w], (size_t)x);
+	}
+	PQclear(r);
+	return 0;
+}
+
 /* Privileges changed on extension members after CREATE EXTENSION: the
  * difference between their ACL and the one the extension script left
  * (pg_init_privs, privtype 'e'), written after the extension is created.
@@ -2028,6 +2123,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_event_triggers(d);
 	if (rc == 0)
 		rc = cat_subscriptions(d);
+	if (rc == 0)
+		rc = cat_extension_dropped(d);
 	if (rc == 0)
 		rc = cat_extension_members(d);
 	if (rc == 0)

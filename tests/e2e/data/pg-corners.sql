@@ -464,6 +464,8 @@ RESET search_path;
 CREATE SCHEMA oldext;
 CREATE EXTENSION pg_buffercache WITH SCHEMA oldext VERSION '1.2';
 CREATE VIEW oldext.buffers AS SELECT count(*) AS n FROM oldext.pg_buffercache;
+-- a view dropped from its extension, under a view of the user's
+ALTER EXTENSION pg_buffercache DROP VIEW oldext.pg_buffercache;
 
 -- a populated matview built on one emptied later (REFRESH ... WITH NO
 -- DATA), through a view; a table made a view by an ON SELECT rule

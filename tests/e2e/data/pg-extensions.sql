@@ -152,6 +152,15 @@ GRANT USAGE ON TYPE ext.hstore TO dbk_ext_user;
 GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw TO dbk_ext_user;
 GRANT USAGE ON SCHEMA ext TO dbk_ext_user;
 
+-- members dropped from their extension (ALTER EXTENSION ... DROP): the
+-- user's objects now, dumped; CREATE EXTENSION makes them again on a
+-- restore, as members, unless the dump detaches them
+ALTER EXTENSION pgcrypto DROP FUNCTION ext.gen_random_uuid();
+COMMENT ON FUNCTION ext.gen_random_uuid() IS 'no longer pgcrypto''s';
+ALTER EXTENSION hstore DROP FUNCTION ext.hstore_version_diag(ext.hstore);
+ALTER EXTENSION tablefunc DROP FUNCTION public.normal_rand(integer, double precision, double precision);
+ALTER FUNCTION public.normal_rand(integer, double precision, double precision) OWNER TO dbk_ext_user;
+
 -- ownership
 ALTER TABLE shop.product OWNER TO dbk_ext_user;
 ALTER VIEW geo.distances OWNER TO "Dbk Ext ""Admin""";
