@@ -139,8 +139,14 @@ static int pgd_session_setup(struct pgd_dump *d)
 {
 	int lock_ms = d->opts && d->opts->lock_timeout_ms > 0 ? d->opts->lock_timeout_ms : 10000;
 	struct dbk_strbuf sql = DBK_STRBUF_INIT;
+	const char *server_enc = PQparameterStatus(d->pg, "server_encoding");
+	/* A SQL_ASCII database stores any bytes: converted to UTF8 the first
+	 * catalog query or COPY meeting one that is not UTF-8 fails.  The dump
+	 * takes its bytes as they are, and says so to the restore, as
+	 * pg_dump does (it writes in the database's own encoding). */
+	d->encoding = server_enc && strcmp(server_enc, "SQL_ASCII") == 0 ? "SQL_ASCII" : "UTF8";
 	dbk_strbuf_addf(&sql,
-			"SET client_encoding = 'UTF8'; SET DateStyle = ISO; "
+			"SET client_encoding = '%s'; SET DateStyle = ISO; "
 			"SET IntervalStyle = postgres; SET extra_float_digits = 3; "
 			"SET standard_conforming_strings = on; "
 			"SELECT pg_catalog.set_config('search_path', '', false); "
@@ -148,7 +154,7 @@ static int pgd_session_setup(struct pgd_dump *d)
 			"SET idle_in_transaction_session_timeout = 0; SET row_security = off; "
 			"SET xmloption = content; SET quote_all_identifiers = off; "
 			"SET bytea_output = hex; SET TimeZone = 'UTC'",
-			lock_ms);
+			d->encoding, lock_ms);
 	int rc = pgd_command(d, sql.buf);
 	dbk_strbuf_release(&sql);
 	if (rc)
@@ -258,7 +264,7 @@ static int pgd_lock_tables(struct pgd_dump *d)
 static const char pgd_header_sets[] = "SET statement_timeout = 0;\n"
 				      "SET lock_timeout = 0;\n"
 				      "SET idle_in_transaction_session_timeout = 0;\n"
-				      "SET client_encoding = 'UTF8';\n"
+				      "SET client_encoding = '%s';\n"
 				      "SET standard_conforming_strings = on;\n"
 				      "SELECT pg_catalog.set_config('search_path', '', false);\n"
 				      "SET check_function_bodies = false;\n"
@@ -277,7 +283,7 @@ static int pgd_write_header(struct pgd_dump *d)
 	struct dbk_strbuf sb = DBK_STRBUF_INIT;
 	dbk_strbuf_addf(&sb, "%s\n-- dbkeep:database %s\n--\n-- server version %s\n--\n\n",
 			PG_DUMP_MAGIC, json, PQparameterStatus(d->pg, "server_version"));
-	dbk_strbuf_addstr(&sb, pgd_header_sets);
+	dbk_strbuf_addf(&sb, pgd_header_sets, d->encoding);
 	rc = pgd_write(d, sb.buf);
 	dbk_strbuf_release(&sb);
 	free(json);

@@ -114,6 +114,9 @@ struct pgd_dump {
 	struct pg_conn *c;
 	PGconn *pg;
 	int ver; /* server_version_num */
+	/* client_encoding of the dump: UTF8, or SQL_ASCII for a SQL_ASCII
+	 * database, whose bytes are not checked and need not be UTF-8 */
+	const char *encoding;
 	const struct dbk_dump_opts *opts;
 	struct dbk_writer *w;
 	struct dbk_dump_info *info;

@@ -145,6 +145,20 @@ check "dbk_ts: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle db
 pg_drop dbk_ts
 pg -d postgres -c "DROP TABLESPACE IF EXISTS dbk_tblspc" >/dev/null
 
+# A SQL_ASCII database holds bytes that are not UTF-8, in rows and
+# comments: the dump takes them as they are (pg_dump writes in the
+# database's encoding), where converting them to UTF-8 failed the backup.
+pg_drop dbk_ascii
+check "a SQL_ASCII database" pg -d postgres -c "CREATE DATABASE dbk_ascii ENCODING SQL_ASCII LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+check "rows and a comment that are not UTF-8" pg -d dbk_ascii -c "
+	CREATE TABLE t (id int, s text, b bytea);
+	INSERT INTO t VALUES (1, convert_from('\\x636166e9', 'SQL_ASCII'), '\\xff'), (2, convert_from('\\xc3a9ff80', 'SQL_ASCII'), NULL);
+	DO \$\$BEGIN
+		EXECUTE 'COMMENT ON TABLE t IS ' || quote_literal(convert_from('\\x62ff', 'SQL_ASCII'));
+	END\$\$;"
+check "dbk_ascii: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle dbk_ascii dbkeep
+pg_drop dbk_ascii
+
 # --no-privileges and --no-owner restores still load (the privilege lines
 # of extension members are skipped too).
 bk=$T/ext
