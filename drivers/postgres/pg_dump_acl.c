@@ -544,7 +544,8 @@ int pgd_database_json(struct pgd_dump *d, char **out)
 	dbk_strbuf_addf(
 	    &q,
 	    "SELECT datname, pg_encoding_to_char(encoding), datcollate, datctype, %s, %s, "
-	    "%s, %s, pg_get_userbyid(datdba), datconnlimit, datallowconn FROM "
+	    "%s, %s, pg_get_userbyid(datdba), datconnlimit, datallowconn, (SELECT spcname FROM "
+	    "pg_tablespace WHERE oid = dattablespace AND spcname <> 'pg_default') FROM "
 	    "pg_database WHERE datname = current_database()",
 	    d->ver >= 150000 ? "CASE datlocprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN "
 			       "'builtin' ELSE 'libc' END"
@@ -577,6 +578,10 @@ int pgd_database_json(struct pgd_dump *d, char **out)
 	json_object_set_new(j, "connection_limit", json_integer(atoi(PQgetvalue(r, 0, 9))));
 	json_object_set_new(j, "is_template", json_false());
 	json_object_set_new(j, "allow_connections", json_boolean(PQgetvalue(r, 0, 10)[0] == 't'));
+	/* the database's default tablespace (CREATE DATABASE ... TABLESPACE),
+	 * where its relations without a tablespace of their own live; null
+	 * for pg_default */
+	json_object_set_new(j, "tablespace", JS(11));
 	json_object_set_new(j, "server_version", json_integer(d->ver));
 #undef JS
 	PQclear(r);

@@ -60,6 +60,7 @@ struct pg_dbprops {
 	char *provider;
 	char *icu_locale;
 	char *icu_rules;
+	char *tablespace;  /* the database's default tablespace, NULL: pg_default */
 	char *create_opts; /* plain pg_dump --create: the options of its CREATE DATABASE */
 };
 
@@ -71,6 +72,7 @@ static void pg_dbprops_release(struct pg_dbprops *p)
 	free(p->provider);
 	free(p->icu_locale);
 	free(p->icu_rules);
+	free(p->tablespace);
 	free(p->create_opts);
 	memset(p, 0, sizeof(*p));
 }
@@ -300,6 +302,7 @@ static int pg_parse_db_line(const char *head, size_t n, struct pg_dbprops *p)
 	p->provider = pg_json_str(obj, "locale_provider", &failed);
 	p->icu_locale = pg_json_str(obj, "icu_locale", &failed);
 	p->icu_rules = pg_json_str(obj, "icu_rules", &failed);
+	p->tablespace = pg_json_str(obj, "tablespace", &failed);
 	json_decref(obj);
 	return failed ? DBK_ENOMEM : 0;
 }
@@ -353,6 +356,34 @@ static int pg_read_head(struct dbk_reader *r, struct dbk_strbuf *head, int *dbke
 	return 0;
 }
 
+/* The backed-up database's default tablespace, as pg_dump --create keeps
+ * it: its relations without a tablespace of their own go back there, and
+ * those it holds in pg_default stay apart from them.  A server without it
+ * (a restore drill on another host) gets the database in its default
+ * tablespace, with a warning, rather than no restore. */
+static int pg_create_tablespace(PGconn *pg, const char *spc, struct dbk_strbuf *sql)
+{
+	const char *params[1] = {spc};
+	PGresult *res =
+	    PQexecParams(pg, "SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = $1", 1, NULL,
+			 params, NULL, NULL, 0);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = dbk_seterr(DBK_EDB, "could not look up tablespace '%s': %s", spc,
+				PQresultErrorMessage(res));
+	} else if (PQntuples(res) == 0) {
+		dbk_warn("the backed-up database's tablespace '%s' does not exist on this server: "
+			 "using the default one",
+			 spc);
+	} else {
+		dbk_strbuf_addstr(sql, " TABLESPACE ");
+		rc = pg_quote_ident(pg, spc, sql);
+	}
+	PQclear(res);
+	return rc;
+}
+
 static int pg_create_sql(PGconn *pg, int version, const char *name, const struct pg_dbprops *p,
 			 struct dbk_strbuf *sql)
 {
@@ -397,6 +428,8 @@ static int pg_create_sql(PGconn *pg, int version, const char *name, const struct
 		dbk_warn("the server (before 15) has no locale provider '%s': using libc",
 			 p->provider);
 	}
+	if (!rc && p->tablespace)
+		rc = pg_create_tablespace(pg, p->tablespace, sql);
 	return rc;
 }
 

@@ -143,6 +143,22 @@ check "objects in the tablespace" pg -d dbk_ts -c "
 check "dbk_ts: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle dbk_ts dbkeep
 check "dbk_ts: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle dbk_ts psql SKIP_SOURCE_CHECK=1
 pg_drop dbk_ts
+# A database made in the tablespace (CREATE DATABASE ... TABLESPACE) is
+# restored into it, as pg_dump --create does: its relations without a
+# tablespace of their own go back there, apart from those it keeps in
+# pg_default.
+pg_drop dbk_dts
+check "a database in the tablespace" pg -d postgres -c "CREATE DATABASE dbk_dts TABLESPACE dbk_tblspc"
+check "relations in its tablespace and in pg_default" pg -d dbk_dts -c "
+	CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1);
+	CREATE TABLE d (a int) TABLESPACE pg_default; CREATE INDEX d_a ON d (a) TABLESPACE pg_default"
+check "dbk_dts: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle dbk_dts dbkeep
+run 0 "backup of the database in the tablespace" "$DBKEEP" backup --db dbk_dts -d "$T/dts" -q
+run 0 "its restore into a new database" "$DBKEEP" restore 1 -d "$T/dts" --target dbk_dts_copy --force -q
+same "the restored database is in the tablespace" "dbk_tblspc" \
+	"$(pg -d postgres -c "SELECT t.spcname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE d.datname = 'dbk_dts_copy'")"
+pg_drop dbk_dts_copy
+pg_drop dbk_dts
 pg -d postgres -c "DROP TABLESPACE IF EXISTS dbk_tblspc" >/dev/null
 
 # A SQL_ASCII database holds bytes that are not UTF-8, in rows and
