@@ -21,6 +21,7 @@
 
 #include "dbkeep/error.h"
 #include "dbkeep/log.h"
+#include "pg_exec.h"
 #include "pg_internal.h"
 
 extern const struct dbk_driver dbk_driver_postgres;
@@ -180,6 +181,7 @@ void pg_conn_free(struct pg_conn *c)
 	if (c->pg)
 		PQfinish(c->pg);
 	free(c->dbname);
+	dbk_tables_release(&c->copied);
 	free(c->base.display);
 	free(c->base.label);
 	free(c->base.engine_version);
@@ -304,11 +306,37 @@ static int pg_command(struct pg_conn *c, const char *sql)
 
 /* Counts every table of pg_list_tables_sql() in one snapshot (a repeatable
  * read transaction), so the counts agree with each other. */
+static int pg_copied_cmp(const void *key, const void *item)
+{
+	return strcmp(key, ((const struct dbk_table_count *)item)->name);
+}
+
+/* Whether the load of scratch c counted the rows of table nsp.rel (as the
+ * server's COPY tags did; the load runs no other statement that adds or
+ * removes rows of a table, and a dump without row counts in its manifest is
+ * never checked): then *rows.  buf is scratch space. */
+static int pg_copied_rows(struct pg_conn *c, const char *nsp, const char *rel,
+			  struct dbk_strbuf *buf, int64_t *rows)
+{
+	const struct dbk_table_count *t;
+
+	if (c->copied.n == 0)
+		return 0;
+	pg_exec_table_name(nsp, rel, buf);
+	t = bsearch(buf->buf, c->copied.items, c->copied.n, sizeof(*c->copied.items),
+		    pg_copied_cmp);
+	if (!t || t->rows < 0)
+		return 0;
+	*rows = t->rows;
+	return 1;
+}
+
 static int pg_count_tables(struct dbk_conn *conn, struct dbk_tables *out)
 {
 	struct pg_conn *c = (struct pg_conn *)conn;
 	struct dbk_strbuf sql = DBK_STRBUF_INIT, name = DBK_STRBUF_INIT;
 	PGresult *list = NULL, *res = NULL;
+	size_t from_copy = 0, scanned = 0;
 	int rc, i;
 
 	rc = pg_command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -321,11 +349,14 @@ static int pg_count_tables(struct dbk_conn *conn, struct dbk_tables *out)
 	}
 	for (i = 0; i < PQntuples(list); i++) {
 		const char *nsp = PQgetvalue(list, i, 1), *rel = PQgetvalue(list, i, 2);
+		int is_table = PQgetvalue(list, i, 3)[0] == 'r';
 		int64_t rows = 0;
 
 		dbk_strbuf_reset(&name);
 		dbk_strbuf_addf(&name, "%s.%s", nsp, rel);
-		if (PQgetvalue(list, i, 3)[0] == 'r') {
+		if (is_table && pg_copied_rows(c, nsp, rel, &sql, &rows)) {
+			from_copy++;
+		} else if (is_table) {
 			char *qn = PQescapeIdentifier(c->pg, nsp, strlen(nsp));
 			char *qr = PQescapeIdentifier(c->pg, rel, strlen(rel));
 
@@ -346,10 +377,14 @@ static int pg_count_tables(struct dbk_conn *conn, struct dbk_tables *out)
 			rows = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 			PQclear(res);
 			res = NULL;
+			scanned++;
 		}
 		dbk_tables_add(out, name.buf, rows);
 	}
 	dbk_tables_sort(out);
+	if (c->copied.n)
+		dbk_verbose("row counts: %zu tables as their COPY loaded them, %zu scanned", from_copy,
+			    scanned);
 out:
 	PQclear(res);
 	PQclear(list);

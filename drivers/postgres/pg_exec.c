@@ -751,13 +751,77 @@ struct exec_ctx {
 	int px_off;		   /* it could not start: never try again */
 	int px_copy;		   /* the COPY block being read goes to px */
 	struct dbk_strbuf session; /* session settings run on conn so far */
+	struct dbk_strbuf copy_table; /* the COPY in progress: its table's name */
+	int copy_counted;	      /* and that name is schema-qualified */
 };
 
 void pg_exec_result_release(struct pg_exec_result *res)
 {
 	free(res->created_db);
 	res->created_db = NULL;
+	dbk_tables_release(&res->copied);
 }
+
+void pg_exec_table_name(const char *schema, const char *table, struct dbk_strbuf *out)
+{
+	const char *parts[2] = {schema, table};
+
+	dbk_strbuf_reset(out);
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			dbk_strbuf_addch(out, '.');
+		dbk_strbuf_addch(out, '"');
+		for (const char *c = parts[i]; *c; c++) {
+			if (*c == '"')
+				dbk_strbuf_addch(out, '"');
+			dbk_strbuf_addch(out, *c);
+		}
+		dbk_strbuf_addch(out, '"');
+	}
+}
+
+/* A COPY ... FROM stdin is over and res (its command tag) says how many
+ * rows it loaded into table (NULL: a name without its schema).  Entries are
+ * summed per table at the end of the run (exec_copied_merge). */
+static void exec_copied(struct pg_exec_result *out, const char *table, PGresult *res)
+{
+	const char *n = PQcmdTuples(res);
+	char *end;
+	long long rows;
+
+	if (!table) {
+		out->copied_partial = 1;
+		return;
+	}
+	errno = 0;
+	rows = strtoll(n, &end, 10);
+	if (!*n || *end || errno || rows < 0)
+		rows = -1;
+	dbk_tables_add(&out->copied, table, rows);
+}
+
+/* Sorts res->copied and sums the entries of a table into one. */
+static void exec_copied_merge(struct pg_exec_result *res)
+{
+	struct dbk_tables *t = &res->copied;
+	size_t k = 0;
+
+	dbk_tables_sort(t);
+	for (size_t i = 0; i < t->n; i++) {
+		if (k > 0 && strcmp(t->items[k - 1].name, t->items[i].name) == 0) {
+			struct dbk_table_count *to = &t->items[k - 1];
+
+			to->rows = to->rows < 0 || t->items[i].rows < 0 ? -1
+								       : to->rows + t->items[i].rows;
+			free(t->items[i].name);
+			continue;
+		}
+		t->items[k++] = t->items[i];
+	}
+	t->n = k;
+}
+
+static int exec_copy_table(const char *sql, struct dbk_strbuf *out);
 
 /* Whether text holds word a then word b (ASCII case-insensitive, white
  * space between), each at word boundaries; b may be NULL for word a alone. */
@@ -892,6 +956,7 @@ static int exec_send(struct exec_ctx *x, const struct pg_split_item *it, const c
 					  it->line);
 		}
 		x->in_copy = 1;
+		x->copy_counted = exec_copy_table(sql, &x->copy_table) == 2;
 		x->copy_line = it->line;
 		break;
 	case PGRES_COPY_OUT:
@@ -1008,6 +1073,7 @@ struct px_job {
 	struct px_table *t1, *t2; /* the table; a foreign key's referenced table */
 	int exclusive;		  /* runs alone */
 	int running;
+	int counted;		  /* PXJ_COPY: t1 is schema-qualified (exec_copied) */
 	char sql[];
 };
 
@@ -1043,6 +1109,7 @@ struct px_worker {
 
 struct px {
 	const struct pg_exec_opts *opts;
+	struct pg_exec_result *res;
 	struct px_worker *w;
 	struct pollfd *pfd;
 	int nw;
@@ -1179,9 +1246,12 @@ static int px_is_punct(const struct px_tok *t, char c)
 
 /* Reads a possibly qualified name starting at *t into out, in a canonical
  * form (each part double-quoted, unquoted parts folded to lower case as the
- * server does); *t is left on the token after it.  -1: not a name. */
+ * server does: pg_exec_table_name's form); *t is left on the token after it.
+ * Returns the number of parts, or -1: not a name. */
 static int px_qname(struct px_lex *l, struct px_tok *t, struct dbk_strbuf *out)
 {
+	int parts = 0;
+
 	dbk_strbuf_reset(out);
 	for (;;) {
 		if (t->type == PXT_WORD) {
@@ -1196,12 +1266,25 @@ static int px_qname(struct px_lex *l, struct px_tok *t, struct dbk_strbuf *out)
 		} else {
 			return -1;
 		}
+		parts++;
 		px_next(l, t);
 		if (!px_is_punct(t, '.'))
-			return 0;
+			return parts;
 		dbk_strbuf_addch(out, '.');
 		px_next(l, t);
 	}
+}
+
+/* The table a COPY statement names, in px_qname's form: the number of its
+ * name's parts, or -1. */
+static int exec_copy_table(const char *sql, struct dbk_strbuf *out)
+{
+	struct px_lex l = {sql, sql + strlen(sql)};
+	struct px_tok t;
+
+	px_next(&l, &t); /* COPY */
+	px_next(&l, &t);
+	return px_qname(&l, &t, out);
 }
 
 /* Whether the rest of a statement holds a ',' outside parentheses: ALTER
@@ -1267,7 +1350,7 @@ static enum px_kind px_classify(const char *sql, struct dbk_strbuf *t1, struct d
 		px_next(&l, &t);
 		if (px_is(&t, "only"))
 			px_next(&l, &t);
-		return px_qname(&l, &t, t1) ? PXJ_MAIN : PXJ_INDEX;
+		return px_qname(&l, &t, t1) < 0 ? PXJ_MAIN : PXJ_INDEX;
 	}
 	if (!px_is(&t, "alter"))
 		return PXJ_MAIN;
@@ -1283,7 +1366,7 @@ static enum px_kind px_classify(const char *sql, struct dbk_strbuf *t1, struct d
 	}
 	if (px_is(&t, "only"))
 		px_next(&l, &t);
-	if (px_qname(&l, &t, t1))
+	if (px_qname(&l, &t, t1) < 0)
 		return PXJ_MAIN;
 	if (px_is_punct(&t, '*'))
 		px_next(&l, &t);
@@ -1314,7 +1397,7 @@ static enum px_kind px_classify(const char *sql, struct dbk_strbuf *t1, struct d
 		if (t.type == PXT_END)
 			return PXJ_MAIN;
 		px_next(&l, &t);
-		if (px_qname(&l, &t, t2))
+		if (px_qname(&l, &t, t2) < 0)
 			return PXJ_MAIN;
 	} else {
 		return PXJ_MAIN;
@@ -1657,6 +1740,12 @@ static int px_progress(struct px *px, struct px_worker *w)
 				}
 				switch (PQresultStatus(res)) {
 				case PGRES_COMMAND_OK:
+					if (w->cur && w->cur->kind == PXJ_COPY && w->copy_started)
+						exec_copied(px->res,
+							    w->cur->counted ? w->cur->t1->name : NULL,
+							    res);
+					PQclear(res);
+					continue;
 				case PGRES_TUPLES_OK:
 				case PGRES_EMPTY_QUERY:
 					PQclear(res);
@@ -1930,6 +2019,7 @@ static int px_start(struct exec_ctx *x)
 	if (!px)
 		return DBK_ENOMEM;
 	px->opts = o;
+	px->res = x->res;
 	px->spill_max = PX_SPILL_MAX;
 	px->w = dbk_calloc((size_t)o->jobs, sizeof(*px->w));
 	px->pfd = dbk_calloc((size_t)o->jobs, sizeof(*px->pfd));
@@ -2003,18 +2093,16 @@ static int px_copy_begin(struct exec_ctx *x, const struct pg_split_item *it, con
 {
 	struct px *px = x->px;
 	struct dbk_strbuf name = DBK_STRBUF_INIT;
-	struct px_lex l = {sql, sql + strlen(sql)};
-	struct px_tok t;
 	struct px_worker *w = NULL;
 	struct px_job *j;
-	int i;
+	int i, parts;
 
 	j = px_job_new(PXJ_COPY, it->line, sql);
 	if (!j)
 		return px_failed(px, DBK_ENOMEM);
-	px_next(&l, &t);
-	px_next(&l, &t);
-	if (px_qname(&l, &t, &name) == 0) {
+	parts = exec_copy_table(sql, &name);
+	j->counted = parts == 2;
+	if (parts > 0) {
 		j->t1 = px_table(px, name.buf);
 		if (!j->t1) {
 			free(j);
@@ -2253,6 +2341,8 @@ static int exec_copy_end(struct exec_ctx *x)
 	while ((res = PQgetResult(x->conn))) {
 		if (!rc && PQresultStatus(res) != PGRES_COMMAND_OK)
 			rc = exec_fail(x, x->copy_line, res, 1);
+		else if (!rc)
+			exec_copied(x->res, x->copy_counted ? x->copy_table.buf : NULL, res);
 		PQclear(res);
 	}
 	return rc;
@@ -2319,6 +2409,7 @@ int pg_exec_run(PGconn *conn, const char *head, size_t head_len, struct dbk_read
 	x.first = 1;
 	dbk_strbuf_init(&x.sql);
 	dbk_strbuf_init(&x.session);
+	dbk_strbuf_init(&x.copy_table);
 	pg_split_init(&split, exec_item, &x);
 	if (x.conn) {
 		const char *scs = PQparameterStatus(conn, "standard_conforming_strings");
@@ -2355,6 +2446,8 @@ int pg_exec_run(PGconn *conn, const char *head, size_t head_len, struct dbk_read
 	if (!rc && x.px && x.px->spilled_total)
 		dbk_verbose("parallel restore: %llu bytes of COPY data read ahead through disk",
 			    (unsigned long long)x.px->spilled_total);
+	if (!rc)
+		exec_copied_merge(res);
 out:
 	if (rc == DBK_ECORRUPT && *pg_split_error(&split))
 		dbk_seterr(rc, "%s", pg_split_error(&split));
@@ -2372,5 +2465,6 @@ out:
 	pg_split_release(&split);
 	dbk_strbuf_release(&x.sql);
 	dbk_strbuf_release(&x.session);
+	dbk_strbuf_release(&x.copy_table);
 	return rc;
 }

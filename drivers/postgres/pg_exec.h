@@ -41,6 +41,7 @@
 #include "dbkeep/driver.h"
 #include "dbkeep/stream.h"
 #include "dbkeep/strbuf.h"
+#include "dbkeep/tables.h"
 
 #define PG_SPLIT_COPY_CHUNK (256 * 1024)
 #define PG_SPLIT_COMMENT_MAX (1024 * 1024)
@@ -165,11 +166,18 @@ struct pg_exec_result {
 	int dbkeep_dump;  /* the first line was PG_DUMP_MAGIC */
 	int ended;	  /* the last item was the PG_DUMP_END comment */
 	char *created_db; /* the name token of the file's CREATE DATABASE, or NULL */
+	/* The rows each table's COPY ... FROM stdin blocks loaded, as the
+	 * server's command tags count them: one entry a table, named as
+	 * pg_exec_table_name() writes it, sorted by name; rows -1 when a tag
+	 * had no count.  copied_partial: a COPY named its table without its
+	 * schema, so a table's entry may miss rows. */
+	struct dbk_tables copied;
+	int copied_partial;
 };
 
 #define PG_EXEC_RESULT_INIT                                                                        \
 	{                                                                                          \
-		0, 0, 0, 0, 0, NULL                                                                \
+		0, 0, 0, 0, 0, NULL, DBK_TABLES_INIT, 0                                            \
 	}
 void pg_exec_result_release(struct pg_exec_result *res);
 
@@ -181,6 +189,10 @@ void pg_exec_result_release(struct pg_exec_result *res);
  * \set are ignored, any other backslash command is an error.  With
  * opts->no_owner / no_privileges some statements are skipped: see
  * pg_exec_skip_reason() in pg_exec.c. */
+/* The name of table schema.table in pg_exec_result's copied list: each part
+ * double-quoted, with its quotes doubled.  Writes into out (cleared first). */
+void pg_exec_table_name(const char *schema, const char *table, struct dbk_strbuf *out);
+
 int pg_exec_run(PGconn *conn, const char *head, size_t head_len, struct dbk_reader *r,
 		const struct pg_exec_opts *opts, struct pg_exec_result *res);
 

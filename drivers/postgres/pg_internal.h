@@ -57,6 +57,10 @@ struct pg_conn {
 	PGconn *pg;
 	int server_version;   /* PQserverVersion, e.g. 150018 */
 	char *dbname;         /* the database actually connected to */
+	/* A scratch database's rows as the COPY commands that loaded it counted
+	 * them (pg_load_scratch; see pg_exec_result), which count_tables takes
+	 * instead of scanning those tables again; empty otherwise. */
+	struct dbk_tables copied;
 };
 
 /* Connects with the target's parameters to database dbname (NULL: the

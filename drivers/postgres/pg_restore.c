@@ -84,6 +84,7 @@ static void pg_scratch_free(struct pg_scratch *s)
 	if (s->c.pg)
 		PQfinish(s->c.pg);
 	free(s->c.dbname);
+	dbk_tables_release(&s->c.copied);
 	free(s->c.base.display);
 	free(s->c.base.label);
 	free(s->c.base.engine_version);
@@ -545,10 +546,15 @@ int pg_load_scratch(const struct dbk_target *t, struct dbk_reader *r,
 	rc = pg_scratch_new(t, target, &s);
 	if (rc)
 		goto out;
-	/* the scratch takes over the connection */
+	/* the scratch takes over the connection, and, from a dbkeep dump whose
+	 * COPYs all named their tables in full, the rows they loaded */
 	s->c = *conn;
 	free(conn);
 	conn = NULL;
+	if (res.dbkeep_dump && !res.copied_partial) {
+		s->c.copied = res.copied;
+		memset(&res.copied, 0, sizeof(res.copied));
+	}
 	*scratch = &s->c.base;
 out:
 	if (rc) {

@@ -78,14 +78,17 @@ run 0 "-j 2: the good backup of big restores" \
 same "big_target has b's rows" 200000 "$(pg -d big_target -c 'select count(*) from b')"
 # Read-ahead goes through disk only while a worker is free for what lies
 # ahead: the first big block is spilled so the second can start, the second
-# then goes straight to its worker (both workers busy), never to disk.
+# then goes straight to its worker (both workers busy).  Only its tail may
+# follow through disk, once the first block's worker is done and free for the
+# indexes after it: how much depends on the machine's load, so the bound is
+# the first block and half the second (of the same size).
 first=$(awk '/^COPY public\.a /{on=1; next} on && /^\\\.$/{exit} on' "$T/big.sql" | wc -c)
 run 0 "-j 2 -v: the good backup of big restores again" \
 	"$DBKEEP" restore "$(basename "$(ls "$T"/bb/big_*.sql.gz)")" -d "$T/bb" --target big_target --force -v -j 2
 spilled=$(sed -n 's/.*parallel restore: \([0-9]*\) bytes of COPY data read ahead through disk.*/\1/p' "$T/err")
 check "the first block was read ahead through disk" test "${spilled:-0}" -gt 0
-check "no more than the first block ($first bytes) went through disk (${spilled:-0})" \
-	test "${spilled:-0}" -le "$first"
+check "no more than the first block and half the second ($first bytes each) went through disk (${spilled:-0})" \
+	test "${spilled:-0}" -le $((first + first / 2))
 
 # A plain pg_dump file: no dbkeep header, so one connection, in order.
 pg_dump -d many | gzip >"$B/plain.sql.gz"
@@ -95,4 +98,50 @@ if grep -q "parallel restore" "$T/err"; then not_ok "the plain file loads on one
 same "the plain file's rows are there" "$(pg -d many -c 'select count(*) from shop.ev')" \
 	"$(pg -d plain_target -c 'select count(*) from shop.ev')"
 
-for d in many_j1 many_j2 big big_target plain_target many; do pg_drop "$d"; done
+# The restored copy is proven before the swap: every table holds the rows the
+# manifest says.  The COPY commands that load a dbkeep dump count them (no
+# second scan of the data); odd names must still find their counts, and a
+# count that disagrees must still stop the restore, whatever -j.
+pg_recreate odd
+pg -d odd >/dev/null <<'SQL'
+CREATE SCHEMA "Sch.ema";
+CREATE TABLE "Sch.ema"."Tab ""q"".x" (id int);
+INSERT INTO "Sch.ema"."Tab ""q"".x" SELECT generate_series(1, 123);
+CREATE TABLE "Sch.ema"."café" (t text);
+INSERT INTO "Sch.ema"."café" VALUES ('a'), ('b'), ('c');
+CREATE TABLE public."UPPER" (id int);
+INSERT INTO public."UPPER" SELECT generate_series(1, 7);
+CREATE TABLE public.empty (id int);
+CREATE TABLE public.parent (id int);
+CREATE TABLE public.child () INHERITS (public.parent);
+INSERT INTO public.parent VALUES (1), (2), (3), (4), (5);
+INSERT INTO public.child VALUES (6), (7), (8), (9), (10), (11);
+CREATE TABLE public.part (id int) PARTITION BY RANGE (id);
+CREATE TABLE public.part_1 PARTITION OF public.part FOR VALUES FROM (0) TO (100);
+INSERT INTO public.part SELECT generate_series(0, 39);
+SQL
+O=$T/odd
+run 0 "backup of odd names" "$DBKEEP" backup --db odd -d "$O" -q
+odd_sum=$(pg_content_sum odd)
+for j in 1 2; do
+	run 0 "-j $j: odd names restore" "$DBKEEP" restore 1 -d "$O" --target "odd_j$j" --force -v -j "$j"
+	grep_in "-j $j: every table's rows are known from its COPY, none scanned again" \
+		"row counts: 7 tables as their COPY loaded them, 0 scanned" "$T/err"
+	grep_in "-j $j: the summary counts every row" "7 tables, 184 rows" "$T/out"
+	same "-j $j: the restored content is the source's" "$odd_sum" "$(pg_content_sum "odd_j$j")"
+done
+# One row more in the manifest than the backup holds.
+m=$(ls "$O"/odd_*.sql.gz.json)
+sqlite3 :memory: "select writefile('$m', json_set(readfile('$m'), '\$.tables.\"public.UPPER\"', 8))" >/dev/null
+pg -d odd_j1 -c 'INSERT INTO public."UPPER" VALUES (100)'
+for j in 1 2; do
+	run 1 "-j $j: a table with fewer rows than the manifest says stops the restore" \
+		"$DBKEEP" restore 1 -d "$O" --target odd_j1 --force -q -j "$j"
+	grep_in "-j $j: the error names the table and both counts" \
+		"the restored copy has 7 rows in table 'public\.UPPER', the backup had 8" "$T/err"
+	same "-j $j: the target is untouched (its extra row is still there)" 8 \
+		"$(pg -d odd_j1 -c 'select count(*) from public."UPPER"')"
+	same "-j $j: no scratch database left" "" "$(scratch_left odd_j1)"
+done
+
+for d in many_j1 many_j2 big big_target plain_target many odd odd_j1 odd_j2; do pg_drop "$d"; done
