@@ -554,8 +554,8 @@ static int catalog_is_regular(int dfd, const struct catalog_name *c, struct stat
 /* The sets of a folder: every regular <base>.json whose base is one of our
  * names. */
 struct catalog_set {
-	char *base;
-	struct dbk_name parsed;
+	char *base; /* parses as a set's name (its parts are not kept: 10 000
+		     * struct dbk_name would be 3 MB of pages to fault in) */
 	struct catalog_set_stat stat;
 };
 
@@ -604,7 +604,6 @@ static int catalog_collect_sets(int dfd, struct catalog_names *names, struct cat
 			out->alloc = na;
 		}
 		out->items[out->n].base = base;
-		out->items[out->n].parsed = parsed;
 		out->n++;
 		c->used = 1;
 	}
@@ -755,8 +754,10 @@ static int catalog_load(const char *dir, int summary, struct dbk_catalog *cat)
 		catalog_stat_sets(dfd, &sets);
 	for (size_t i = 0; i < sets.n; i++) {
 		struct catalog_set *c = &sets.items[i];
+		struct dbk_name parsed;
 
-		rc = catalog_set_entry(dfd, dir, c->base, &c->parsed, &bufs, summary ? &ix : NULL,
+		dbk_name_parse(c->base, &parsed); /* it did in catalog_collect_sets */
+		rc = catalog_set_entry(dfd, dir, c->base, &parsed, &bufs, summary ? &ix : NULL,
 				       summary ? &c->stat : NULL, &e);
 		if (rc == 0) {
 			if (e.cls == DBK_ENTRY_SAFETY)
