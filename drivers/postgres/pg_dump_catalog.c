@@ -27,9 +27,22 @@
 /* clang-format off */
 
 #define QN(nsp, name) "quote_ident(" nsp ") || '.' || quote_ident(" name ")"
+/* An extension member the user added (ALTER EXTENSION ... ADD) rather
+ * than the extension's script made: the pg_depend rows of an object carry
+ * the transaction that wrote them (xmin).  A script's object gets its
+ * membership row with its other rows, which an UPDATE or SET SCHEMA may
+ * write again later; an added one gets it after all of them.  Objects
+ * without other rows (a C function in pg_catalog) count as the script's,
+ * and so does one the user changed after adding it (its rows rewritten). */
+#define EXT_ADDED(dep)                                                                             \
+	"(EXISTS (SELECT 1 FROM pg_depend ad WHERE ad.classid = " dep ".classid AND ad.objid = "  \
+	dep ".objid AND ad.deptype IN ('n', 'a')) AND NOT EXISTS (SELECT 1 FROM pg_depend ad "      \
+	"WHERE ad.classid = " dep ".classid AND ad.objid = " dep ".objid AND ad.deptype IN ('n', "  \
+	"'a') AND age(ad.xmin) <= age(" dep ".xmin)))"
+/* not made by an extension: its own, or added to one */
 #define NOT_EXT(cat, oid)                                                                          \
 	"NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '" cat \
-	"'::regclass AND xd.objid = " oid " AND xd.deptype = 'e')"
+	"'::regclass AND xd.objid = " oid " AND xd.deptype = 'e' AND NOT " EXT_ADDED("xd") ")"
 /* made implicitly with another object (multirange constructors and casts) */
 #define NOT_INTERNAL(cat, oid)                                                                     \
 	"NOT EXISTS (SELECT 1 FROM pg_depend xi WHERE xi.classid = '" cat                          \
@@ -443,14 +456,18 @@ static int cat_extension_dropped(struct pgd_dump *d)
 	}
 	dbk_strbuf_addf(
 		&q,
-		"WITH x AS (SELECT e.oid AS ext, dp.xmin AS xid FROM pg_extension e JOIN pg_depend dp "
-		"ON (dp.refclassid = 'pg_extension'::regclass AND dp.refobjid = e.oid AND dp.deptype = "
-		"'e') OR (dp.classid = 'pg_extension'::regclass AND dp.objid = e.oid) WHERE e.oid >= "
-		"16384), c AS (SELECT u.cl, u.ob, (SELECT x.ext FROM pg_depend dd JOIN x ON x.xid = "
-		"dd.xmin WHERE dd.classid = u.cl AND dd.objid = u.ob AND u.ob > x.ext ORDER BY x.ext "
-		"DESC LIMIT 1) AS ext FROM unnest('{%s}'::oid[], '{%s}'::oid[]) u(cl, ob)) SELECT c.cl, "
-		"c.ob, a.type, a.object_names::text, a.object_args::text, c.ext FROM c, "
-		"pg_identify_object_as_address(c.cl, c.ob, 0) a WHERE c.ext IS NOT NULL",
+		"WITH x AS MATERIALIZED (SELECT ext, xid FROM (SELECT dp.refobjid AS ext, "
+		"dp.xmin::text::bigint AS xid FROM pg_depend dp WHERE dp.refclassid = "
+		"'pg_extension'::regclass AND dp.deptype = 'e' AND dp.refobjid >= 16384 UNION ALL "
+		"SELECT dp.objid, dp.xmin::text::bigint FROM pg_depend dp WHERE dp.classid = "
+		"'pg_extension'::regclass AND dp.objid >= 16384) s GROUP BY ext, xid), c AS (SELECT "
+		"u.cl, u.ob, (SELECT max(x.ext) FROM pg_depend dd JOIN x ON x.xid = "
+		"dd.xmin::text::bigint WHERE dd.classid = u.cl AND dd.objid = u.ob AND dd.deptype <> "
+		"'e' AND u.ob > x.ext) AS ext FROM unnest('{%s}'::oid[], '{%s}'::oid[]) u(cl, ob) WHERE "
+		"NOT EXISTS (SELECT 1 FROM pg_depend m WHERE m.classid = u.cl AND m.objid = u.ob AND "
+		"m.deptype = 'e')) SELECT c.cl, c.ob, a.type, a.object_names::text, "
+		"a.object_args::text, c.ext FROM c, pg_identify_object_as_address(c.cl, c.ob, 0) a "
+		"WHERE c.ext IS NOT NULL",
 		cls.buf, ids.buf);
 	dbk_strbuf_release(&cls);
 	dbk_strbuf_release(&ids);
@@ -472,6 +489,48 @@ static int cat_extension_dropped(struct pgd_dump *d)
 		long x = pgd_find(d, 3079u, cat_oid(r, i, 5));
 		if (x >= 0)
 			pgd_add_dep(&d->objs[w], (size_t)x);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Members the user added to an extension are dumped as the user's own
+ * objects (the restore's CREATE EXTENSION does not make them: their rows
+ * would be lost), then added to it again, as pg_dump --binary-upgrade
+ * does.  Their rows are not counted in info->tables, which, like
+ * count_tables, leaves extension members out. */
+static int cat_extension_added(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(d, "SELECT xd.classid, xd.objid, quote_ident(x.extname), x.oid FROM "
+				   "pg_depend xd JOIN pg_extension x ON x.oid = xd.refobjid WHERE "
+				   "xd.refclassid = 'pg_extension'::regclass AND xd.deptype = 'e' "
+				   "AND " EXT_ADDED("xd") " ORDER BY 1, 2");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k = pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1));
+		if (k < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[k];
+		if (o->alias >= 0 || !o->sql || !o->objtype || !o->ident)
+			continue;
+		struct dbk_strbuf s = DBK_STRBUF_INIT, body = DBK_STRBUF_INIT;
+		/* an ADD of what the restoring server's extension made itself
+		 * (an object of the script after all) is a no-op, not a failure */
+		dbk_strbuf_addf(&body,
+				"\nBEGIN\n    ALTER EXTENSION %s ADD %s %s;\nEXCEPTION WHEN "
+				"object_not_in_prerequisite_state THEN\n    NULL;\nEND\n",
+				PQgetvalue(r, i, 2), o->objtype, o->ident);
+		dbk_strbuf_addf(&s, "%s\nDO ", o->sql);
+		pgd_add_dollar(&s, body.buf);
+		dbk_strbuf_addstr(&s, ";");
+		free(o->sql);
+		o->sql = dbk_strbuf_detach(&s);
+		o->ext_added = 1;
+		long x = pgd_find(d, 3079u, cat_oid(r, i, 3));
+		if (x >= 0)
+			pgd_add_dep(o, (size_t)x);
+		dbk_strbuf_release(&body);
 	}
 	PQclear(r);
 	return 0;
@@ -521,7 +580,7 @@ static int cat_extension_acls(struct pgd_dump *d)
 		dbk_strbuf_addf(&q,
 				" AS lines FROM %s JOIN pg_depend dp ON dp.classid = '%s'::regclass "
 				"AND dp.objid = o.oid AND dp.deptype = 'e' AND dp.refclassid = "
-				"'pg_extension'::regclass JOIN pg_extension x ON x.oid = dp.refobjid "
+				"'pg_extension'::regclass AND NOT " EXT_ADDED("dp") " JOIN pg_extension x ON x.oid = dp.refobjid "
 				"JOIN pg_namespace xn ON xn.oid = x.extnamespace",
 				k[i].from, k[i].cat);
 		dbk_strbuf_release(&init);
@@ -2125,6 +2184,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_subscriptions(d);
 	if (rc == 0)
 		rc = cat_extension_dropped(d);
+	if (rc == 0)
+		rc = cat_extension_added(d);
 	if (rc == 0)
 		rc = cat_extension_members(d);
 	if (rc == 0)

@@ -116,7 +116,7 @@ static int data_copy_table(struct pgd_dump *d, const struct pgd_obj *o)
 		dbk_strbuf_addf(&q, " (%s)", cols);
 	dbk_strbuf_addstr(&q, " TO STDOUT");
 	rc = data_copy_out(d, o, q.buf, &rows);
-	if (rc == 0) {
+	if (rc == 0 && !o->ext_added) {
 		dbk_strbuf_reset(&q);
 		dbk_strbuf_addf(&q, "%s.%s", o->nsp, o->name);
 		dbk_tables_add(&d->info->tables, q.buf, rows);

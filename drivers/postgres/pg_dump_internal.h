@@ -93,6 +93,7 @@ struct pgd_obj {
 	char *granttype;	 /* "TABLE", "SEQUENCE"...: for GRANT ... ON */
 	char *grantident;	 /* name after granttype when not ident (aggregates) */
 	int acl_only;		 /* only privileges are written (extension members) */
+	int ext_added;		 /* a member the user added to an extension */
 	struct dbk_strbuf extra; /* comments written right after sql */
 	long alias;		 /* -1, or the index of the object that writes this one */
 	long shell;		 /* base types: -1, or the index of their shell type */

@@ -189,6 +189,11 @@ same "configuration table rows, standard and user ones, once each" \
 	"mode,other,user key,version" \
 	"$(pg -d dbk_ext_noacl -c "SELECT string_agg(k, ',' ORDER BY k) FROM cfg.dbk_settings")"
 same "configuration sequence value" "3" "$(pg -d dbk_ext_noacl -c "SELECT nextval('cfg.dbk_ticket')")"
+# Objects the user added to extensions: back, with their rows, as members.
+same "rows of a table added to an extension" "1,2" \
+	"$(pg -d dbk_ext_noacl -c "SELECT string_agg(id::text, ',' ORDER BY id) FROM ext.added_rows")"
+same "objects added to extensions are their members again" "hstore hstore ltree" \
+	"$(pg -d dbk_ext_noacl -c "SELECT string_agg(x.extname, ' ' ORDER BY d.objid) FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid WHERE d.deptype = 'e' AND d.objid IN ('ext.added_rows'::regclass, 'ext.added_fn(int)'::regprocedure, 'ext.added_v'::regclass)")"
 drop_subs_db dbk_ext_noacl
 
 # What the dumper cannot write: a security label (no label provider is

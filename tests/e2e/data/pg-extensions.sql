@@ -161,6 +161,17 @@ ALTER EXTENSION hstore DROP FUNCTION ext.hstore_version_diag(ext.hstore);
 ALTER EXTENSION tablefunc DROP FUNCTION public.normal_rand(integer, double precision, double precision);
 ALTER FUNCTION public.normal_rand(integer, double precision, double precision) OWNER TO dbk_ext_user;
 
+-- objects of the user's added to extensions (ALTER EXTENSION ... ADD): the
+-- restore's CREATE EXTENSION does not make them, so they are dumped, rows
+-- included, and added again
+CREATE TABLE ext.added_rows (id int PRIMARY KEY, v text);
+INSERT INTO ext.added_rows VALUES (1, 'kept'), (2, 'too');
+CREATE FUNCTION ext.added_fn(int) RETURNS int LANGUAGE sql AS 'SELECT $1';
+CREATE VIEW ext.added_v AS SELECT id FROM ext.added_rows;
+ALTER EXTENSION hstore ADD TABLE ext.added_rows;
+ALTER EXTENSION hstore ADD FUNCTION ext.added_fn(int);
+ALTER EXTENSION ltree ADD VIEW ext.added_v;
+
 -- ownership
 ALTER TABLE shop.product OWNER TO dbk_ext_user;
 ALTER VIEW geo.distances OWNER TO "Dbk Ext ""Admin""";
