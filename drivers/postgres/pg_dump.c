@@ -134,7 +134,9 @@ int pgd_table_wanted(const struct pgd_dump *d, const char *nsp, const char *name
 }
 
 /* Session settings that make the output independent of the server's and
- * the database's defaults. */
+ * the database's defaults.  No JIT: the catalog queries are estimated high
+ * (correlated subqueries) and compiling them costs seconds they never win
+ * back. */
 static int pgd_session_setup(struct pgd_dump *d)
 {
 	int lock_ms = d->opts && d->opts->lock_timeout_ms > 0 ? d->opts->lock_timeout_ms : 10000;
@@ -153,7 +155,7 @@ static int pgd_session_setup(struct pgd_dump *d)
 			"SET statement_timeout = 0; SET lock_timeout = %d; "
 			"SET idle_in_transaction_session_timeout = 0; SET row_security = off; "
 			"SET xmloption = content; SET quote_all_identifiers = off; "
-			"SET bytea_output = hex; SET TimeZone = 'UTC'",
+			"SET bytea_output = hex; SET TimeZone = 'UTC'; SET jit = off",
 			d->encoding, lock_ms);
 	int rc = pgd_command(d, sql.buf);
 	dbk_strbuf_release(&sql);

@@ -39,10 +39,11 @@
 	dep ".objid AND ad.deptype IN ('n', 'a')) AND NOT EXISTS (SELECT 1 FROM pg_depend ad "      \
 	"WHERE ad.classid = " dep ".classid AND ad.objid = " dep ".objid AND ad.deptype IN ('n', "  \
 	"'a') AND age(ad.xmin) <= age(" dep ".xmin)))"
-/* not made by an extension: its own, or added to one */
+/* not made by an extension: its own, or added to one (NOT IN: the
+ * members are read once and hashed, whatever the query's plan) */
 #define NOT_EXT(cat, oid)                                                                          \
-	"NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '" cat \
-	"'::regclass AND xd.objid = " oid " AND xd.deptype = 'e' AND NOT " EXT_ADDED("xd") ")"
+	oid " NOT IN (SELECT xd.objid FROM pg_depend xd WHERE xd.classid = '" cat "'::regclass "   \
+	"AND xd.deptype = 'e' AND NOT " EXT_ADDED("xd") ")"
 /* made implicitly with another object (multirange constructors and casts) */
 #define NOT_INTERNAL(cat, oid)                                                                     \
 	"NOT EXISTS (SELECT 1 FROM pg_depend xi WHERE xi.classid = '" cat                          \
