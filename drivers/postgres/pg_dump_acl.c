@@ -37,6 +37,7 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 {
 	struct dbk_strbuf base = DBK_STRBUF_INIT;
 	struct dbk_strbuf cur = DBK_STRBUF_INIT;
+	struct dbk_strbuf inorder = DBK_STRBUF_INIT;
 	const char *grantee = "CASE WHEN %s.grantee = 0 THEN 'PUBLIC' ELSE "
 			      "quote_ident(pg_get_userbyid(%s.grantee)) END";
 	if (init)
@@ -44,22 +45,39 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 	else
 		dbk_strbuf_addf(&base, "acldefault(%s, %s)", kind, owner);
 	dbk_strbuf_addf(&cur, "coalesce(%s, %s)", acl, base.buf);
+	/* The grants below are appended to the array the new object has, so
+	 * the restored one reads the same only when the items of the source
+	 * that belong to the new object's grantees (and grantors) come first,
+	 * in the new object's order.  Otherwise (an owner's item revoked and
+	 * granted again, a default privilege that took the owner's away) every
+	 * item of the new object is revoked and every item of the source
+	 * granted in order; the privileges are the same either way. */
+	dbk_strbuf_addf(
+	    &inorder,
+	    "(SELECT coalesce(bool_and(ox.pos = ox.rn AND ox.rn = ox.brn), true) FROM (SELECT "
+	    "oc.pos, row_number() OVER (ORDER BY oc.pos) AS rn, row_number() OVER (ORDER BY "
+	    "ob.pos) AS brn FROM unnest(%s) WITH ORDINALITY oc(item, pos) JOIN unnest(%s) WITH "
+	    "ORDINALITY ob(item, pos) ON (SELECT (oe.grantor, oe.grantee) FROM "
+	    "aclexplode(ARRAY[oc.item]) oe LIMIT 1) = (SELECT (oe.grantor, oe.grantee) FROM "
+	    "aclexplode(ARRAY[ob.item]) oe LIMIT 1)) ox)",
+	    cur.buf, base.buf);
 	dbk_strbuf_addf(sb,
 			"CASE WHEN %s IS NULL AND %s IS NULL THEN NULL ELSE coalesce((SELECT "
-			"string_agg(l, E'\\n' ORDER BY k, o) FROM (",
-			acl, init ? init : "NULL::aclitem[]");
-	/* revokes: what the new object has and the source does not */
+			"string_agg(l, E'\\n' ORDER BY k, o) FROM (SELECT %s AS io) oio, LATERAL (",
+			acl, init ? init : "NULL::aclitem[]", inorder.buf);
+	/* revokes: what the new object has and the source does not (all of
+	 * it when out of order) */
 	dbk_strbuf_addf(
 	    sb, "SELECT 0 AS k, 0::bigint AS o, 'R' || E'\\t' || "
 		"string_agg(b.privilege_type, ', ' ORDER BY b.privilege_type) || E'\\t' || ");
 	dbk_strbuf_addf(sb, grantee, "b", "b");
 	dbk_strbuf_addf(sb,
-			" AS l FROM aclexplode(%s) b WHERE NOT EXISTS (SELECT 1 FROM "
+			" AS l FROM aclexplode(%s) b WHERE NOT (oio.io AND EXISTS (SELECT 1 FROM "
 			"aclexplode(%s) a WHERE a.grantee = b.grantee AND a.privilege_type = "
 			"b.privilege_type AND a.is_grantable = b.is_grantable AND a.grantor = "
-			"b.grantor) GROUP BY b.grantee",
+			"b.grantor)) GROUP BY b.grantee",
 			base.buf, cur.buf);
-	/* grants, in ACL order */
+	/* grants, in ACL order (all of them when out of order) */
 	dbk_strbuf_addf(sb,
 			" UNION ALL SELECT 1, min(a.o), CASE WHEN a.is_grantable THEN 'O' ELSE "
 			"'G' END || E'\\t' || string_agg(a.privilege_type, ', ' ORDER BY a.o) || "
@@ -70,9 +88,9 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 	    " || CASE WHEN a.grantor <> %s THEN chr(1) || "
 	    "quote_ident(pg_get_userbyid(a.grantor)) ELSE '' END FROM aclexplode(%s) "
 	    "WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, o) WHERE "
-	    "NOT EXISTS (SELECT 1 FROM aclexplode(%s) b WHERE a.grantee = b.grantee AND "
-	    "a.privilege_type = b.privilege_type AND a.is_grantable = b.is_grantable AND "
-	    "a.grantor = b.grantor) GROUP BY a.grantee, a.is_grantable, a.grantor) s), ",
+	    "NOT (oio.io AND EXISTS (SELECT 1 FROM aclexplode(%s) b WHERE a.grantee = b.grantee "
+	    "AND a.privilege_type = b.privilege_type AND a.is_grantable = b.is_grantable AND "
+	    "a.grantor = b.grantor)) GROUP BY a.grantee, a.is_grantable, a.grantor) s), ",
 	    owner, cur.buf, base.buf);
 	/* An ACL that equals the default but is not NULL (left so by ALTER ...
 	 * OWNER, or by a grant revoked again) is kept non-NULL by granting the
@@ -86,6 +104,7 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 			init ? init : "NULL::aclitem[]", owner, acl, owner);
 	dbk_strbuf_release(&base);
 	dbk_strbuf_release(&cur);
+	dbk_strbuf_release(&inorder);
 }
 
 /* Writes the privilege lines as statements.  `on` is what follows ON in

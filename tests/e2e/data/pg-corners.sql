@@ -499,3 +499,25 @@ COMMENT ON TRIGGER tr ON cmt.p1 IS 'cloned trigger';
 ALTER INDEX cmt.p1_b_idx SET (fillfactor = 50);
 ALTER TABLE cmt.p1 ALTER COLUMN b SET STATISTICS 10;
 CREATE STATISTICS cmt.p_st ON a, b FROM cmt.p;
+
+-- privileges whose array does not start with the items a new object has:
+-- the owner's revoked and granted again, a default privilege that took
+-- the owner's away and a grant that gave them back
+CREATE SCHEMA aclord;
+GRANT USAGE, CREATE ON SCHEMA aclord TO "Dbk Corner Ünï";
+CREATE TABLE aclord.t (a int);
+REVOKE ALL ON aclord.t FROM CURRENT_USER;
+GRANT SELECT ON aclord.t TO PUBLIC;
+GRANT UPDATE ON aclord.t TO CURRENT_USER;
+CREATE FUNCTION aclord.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+REVOKE ALL ON FUNCTION aclord.f() FROM PUBLIC, CURRENT_USER;
+GRANT EXECUTE ON FUNCTION aclord.f() TO "dbk=c,o/r""n";
+GRANT EXECUTE ON FUNCTION aclord.f() TO CURRENT_USER;
+ALTER DEFAULT PRIVILEGES FOR ROLE "Dbk Corner Ünï" REVOKE ALL ON TABLES FROM "Dbk Corner Ünï";
+ALTER DEFAULT PRIVILEGES FOR ROLE "Dbk Corner Ünï" GRANT INSERT ON TABLES TO PUBLIC;
+SET ROLE "Dbk Corner Ünï";
+CREATE TABLE aclord.mine (a int);
+RESET ROLE;
+GRANT ALL ON aclord.mine TO "Dbk Corner Ünï";
+ALTER DEFAULT PRIVILEGES FOR ROLE "Dbk Corner Ünï" GRANT ALL ON TABLES TO "Dbk Corner Ünï";
+ALTER DEFAULT PRIVILEGES FOR ROLE "Dbk Corner Ünï" REVOKE INSERT ON TABLES FROM PUBLIC;
