@@ -1337,6 +1337,14 @@ static int cat_relations(struct pgd_dump *d)
 		}
 		if (kind != 'v' && kind != 'm')
 			cat_column_alters(&post[ri], o->ident, col, cr, j);
+		/* the columns of a typed table come from its type: an identity
+		 * is added to them like a NOT NULL */
+		if (ident && !printed && kind != 'v' && kind != 'm' && !PQgetisnull(cr, j, 9))
+			dbk_strbuf_addf(&post[ri],
+					"ALTER TABLE ONLY %s ALTER COLUMN %s ADD GENERATED %s AS "
+					"IDENTITY (%s);\n",
+					o->ident, col, ident == 'a' ? "ALWAYS" : "BY DEFAULT",
+					PQgetvalue(cr, j, 9));
 		if (kind == 'r' && gen == '\0')
 			dbk_strbuf_addf(&copy[ri], "%s%s", copy[ri].len ? ", " : "", col);
 		if (!PQgetisnull(cr, j, 15)) {
