@@ -46,6 +46,7 @@ void dbk_tables_add(struct dbk_tables *t, const char *name, int64_t rows)
 	t->items[t->n].name = dbk_strbuf_detach(&sb);
 	t->items[t->n].rows = rows;
 	t->n++;
+	t->sorted = 0;
 }
 
 static int cmp_table(const void *a, const void *b)
@@ -58,6 +59,7 @@ void dbk_tables_sort(struct dbk_tables *t)
 {
 	if (t->n > 1)
 		qsort(t->items, t->n, sizeof(*t->items), cmp_table);
+	t->sorted = 1;
 }
 
 void dbk_tables_release(struct dbk_tables *t)
@@ -67,10 +69,16 @@ void dbk_tables_release(struct dbk_tables *t)
 	free(t->items);
 	t->items = NULL;
 	t->n = t->alloc = 0;
+	t->sorted = 0;
 }
 
 const struct dbk_table_count *dbk_tables_find(const struct dbk_tables *t, const char *name)
 {
+	if (t->sorted) {
+		struct dbk_table_count key = {(char *)name, 0};
+
+		return bsearch(&key, t->items, t->n, sizeof(*t->items), cmp_table);
+	}
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->items[i].name, name) == 0)
 			return &t->items[i];

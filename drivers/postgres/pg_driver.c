@@ -306,11 +306,6 @@ static int pg_command(struct pg_conn *c, const char *sql)
 
 /* Counts every table of pg_list_tables_sql() in one snapshot (a repeatable
  * read transaction), so the counts agree with each other. */
-static int pg_copied_cmp(const void *key, const void *item)
-{
-	return strcmp(key, ((const struct dbk_table_count *)item)->name);
-}
-
 /* Whether the load of scratch c counted the rows of table nsp.rel (as the
  * server's COPY tags did; the load runs no other statement that adds or
  * removes rows of a table, and a dump without row counts in its manifest is
@@ -323,8 +318,7 @@ static int pg_copied_rows(struct pg_conn *c, const char *nsp, const char *rel,
 	if (c->copied.n == 0)
 		return 0;
 	pg_exec_table_name(nsp, rel, buf);
-	t = bsearch(buf->buf, c->copied.items, c->copied.n, sizeof(*c->copied.items),
-		    pg_copied_cmp);
+	t = dbk_tables_find(&c->copied, buf->buf); /* sorted by pg_exec_run */
 	if (!t || t->rows < 0)
 		return 0;
 	*rows = t->rows;

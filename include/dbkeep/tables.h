@@ -21,14 +21,16 @@ struct dbk_tables {
 	struct dbk_table_count *items;
 	size_t n;
 	size_t alloc;
+	int sorted; /* since dbk_tables_sort: dbk_tables_find searches in halves */
 };
 
-#define DBK_TABLES_INIT {NULL, 0, 0}
+#define DBK_TABLES_INIT {NULL, 0, 0, 0}
 
 void dbk_tables_add(struct dbk_tables *t, const char *name, int64_t rows);
 void dbk_tables_sort(struct dbk_tables *t);
 void dbk_tables_release(struct dbk_tables *t);
-/* Returns the entry named name, or NULL. */
+/* Returns the entry named name, or NULL.  Logarithmic on a sorted list
+ * (a restore checks 10 000 tables against 10 000), linear otherwise. */
 const struct dbk_table_count *dbk_tables_find(const struct dbk_tables *t, const char *name);
 uint64_t dbk_tables_total_rows(const struct dbk_tables *t);
 

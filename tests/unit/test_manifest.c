@@ -350,6 +350,42 @@ static void test_unknown_keys_ignored(void **state)
 	json_decref(j);
 }
 
+/* dbk_tables_find answers the same on a list sorted and not, for names
+ * present and absent, first, last and between. */
+static void test_tables_find(void **state)
+{
+	struct dbk_tables t = DBK_TABLES_INIT;
+	char name[32];
+
+	(void)state;
+	for (int i = 999; i >= 0; i -= 2) {
+		snprintf(name, sizeof(name), "s.t%04d", i);
+		dbk_tables_add(&t, name, i);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < 1000; i++) {
+			const struct dbk_table_count *c;
+
+			snprintf(name, sizeof(name), "s.t%04d", i);
+			c = dbk_tables_find(&t, name);
+			if (i % 2) {
+				assert_non_null(c);
+				assert_int_equal(c->rows, i);
+			} else {
+				assert_null(c);
+			}
+		}
+		assert_null(dbk_tables_find(&t, ""));
+		assert_null(dbk_tables_find(&t, "s.t9999"));
+		dbk_tables_sort(&t);
+	}
+	/* adding after sorting: found, whatever the order now */
+	dbk_tables_add(&t, "a.first", 7);
+	assert_non_null(dbk_tables_find(&t, "a.first"));
+	assert_non_null(dbk_tables_find(&t, "s.t0001"));
+	dbk_tables_release(&t);
+}
+
 static void test_load(void **state)
 {
 	char dir[] = "/tmp/test_manifest.XXXXXX";
@@ -401,6 +437,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_types),
 	    cmocka_unit_test(test_future_format),
 	    cmocka_unit_test(test_unknown_keys_ignored),
+	    cmocka_unit_test(test_tables_find),
 	    cmocka_unit_test(test_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
