@@ -1282,14 +1282,26 @@ static int cat_relations(struct pgd_dump *d)
 		/* 13 */ "NULLIF(array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o "
 		"WHERE o !~ '^pg_attver='), ', '), ''), "
 		/* 14 */ FOPTS("a.attfdwoptions") ", "
-		/* 15 */ "ad.oid "
+		/* 15 */ "ad.oid, "
+		/* 16: an identity sequence made UNLOGGED or LOGGED apart from
+		 * its table (PostgreSQL 15+), whose persistence it takes */
+		/* 16 */ "%s "
 		"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
 		"n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad "
 		"ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'f', "
 		"'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND " PGD_USER_NSP
 		" ORDER BY c.oid, a.attnum",
 		d->ver >= 140000 ? "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END"
-				 : "NULL");
+				 : "NULL",
+		d->ver >= 150000
+		    ? "CASE WHEN a.attidentity <> '' THEN (SELECT 'ALTER SEQUENCE ' || "
+		      QN("sn.nspname", "sc.relname") " || CASE sc.relpersistence WHEN 'u' THEN ' SET "
+		      "UNLOGGED;' ELSE ' SET LOGGED;' END FROM pg_depend dp JOIN pg_class sc ON sc.oid "
+		      "= dp.objid JOIN pg_namespace sn ON sn.oid = sc.relnamespace WHERE dp.classid = "
+		      "'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass AND dp.refobjid = "
+		      "a.attrelid AND dp.refobjsubid = a.attnum AND dp.deptype = 'i' AND sc.relkind = "
+		      "'S' AND sc.relpersistence <> c.relpersistence LIMIT 1) END"
+		    : "NULL");
 	PGresult *cr = pgd_query(d, q.buf);
 	if (!cr)
 		goto fail;
@@ -1345,6 +1357,8 @@ static int cat_relations(struct pgd_dump *d)
 					"IDENTITY (%s);\n",
 					o->ident, col, ident == 'a' ? "ALWAYS" : "BY DEFAULT",
 					PQgetvalue(cr, j, 9));
+		if (ident && !PQgetisnull(cr, j, 16))
+			dbk_strbuf_addf(&post[ri], "%s\n", PQgetvalue(cr, j, 16));
 		if (kind == 'r' && gen == '\0')
 			dbk_strbuf_addf(&copy[ri], "%s%s", copy[ri].len ? ", " : "", col);
 		if (!PQgetisnull(cr, j, 15)) {
