@@ -1246,8 +1246,15 @@ static int cat_relations(struct pgd_dump *d)
 			dbk_strbuf_addstr(&s, "\n  WITH NO DATA");
 		dbk_strbuf_addstr(&s, ";\n");
 		o->sql = dbk_strbuf_detach(&s);
-		if (!PQgetisnull(r, i, 28))
-			cat_add_alias(d, PGD_CLASS_PG_REWRITE, cat_oid(r, i, 28), (size_t)idx[i]);
+		if (!PQgetisnull(r, i, 28)) {
+			/* named for COMMENT ON RULE "_RETURN" */
+			size_t k = cat_add_alias(d, PGD_CLASS_PG_REWRITE, cat_oid(r, i, 28),
+						 (size_t)idx[i]);
+			struct dbk_strbuf rn = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&rn, "\"_RETURN\" ON %s", d->objs[idx[i]].ident);
+			d->objs[k].objtype = cat_strdup("RULE");
+			d->objs[k].ident = dbk_strbuf_detach(&rn);
+		}
 	}
 
 	/* columns of tables and foreign tables */
@@ -1598,7 +1605,12 @@ fail:
 static int cat_type_aliases(struct pgd_dump *d)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
-	dbk_strbuf_addstr(&q, "SELECT 'pg_type'::regclass::oid, c.reltype, 'pg_class'::regclass::oid, "
+	/* named (column 4) for their comments: COMMENT ON TYPE of a table's
+	 * row type, of an array, of a multirange */
+	dbk_strbuf_addstr(&q, "SELECT s.*, (SELECT " QN("tn.nspname", "ty.typname") " FROM pg_type ty "
+			      "JOIN pg_namespace tn ON tn.oid = ty.typnamespace WHERE ty.oid = s.a) "
+			      "FROM (");
+	dbk_strbuf_addstr(&q, "SELECT 'pg_type'::regclass::oid, c.reltype AS a, 'pg_class'::regclass::oid, "
 			      "c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 			      "WHERE c.reltype <> 0 AND " PGD_USER_NSP);
 	if (d->ver >= 140000)
@@ -1609,6 +1621,7 @@ static int cat_type_aliases(struct pgd_dump *d)
 			      "'pg_type'::regclass::oid, t.typelem FROM pg_type t JOIN pg_namespace "
 			      "n ON n.oid = t.typnamespace WHERE t.typelem <> 0 AND t.typcategory = "
 			      "'A' AND " PGD_USER_NSP);
+	dbk_strbuf_addstr(&q, ") s");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
 	if (!r)
@@ -1620,8 +1633,13 @@ static int cat_type_aliases(struct pgd_dump *d)
 			if (pgd_find(d, cls, oid) >= 0)
 				continue;
 			long t = pgd_find(d, cat_oid(r, i, 2), cat_oid(r, i, 3));
-			if (t >= 0)
-				cat_add_alias(d, cls, oid, (size_t)t);
+			if (t < 0)
+				continue;
+			size_t k = cat_add_alias(d, cls, oid, (size_t)t);
+			if (!PQgetisnull(r, i, 4)) {
+				d->objs[k].objtype = cat_strdup("TYPE");
+				d->objs[k].ident = pgd_field(r, i, 4);
+			}
 		}
 	}
 	PQclear(r);
@@ -1702,6 +1720,27 @@ static int cat_constraints(struct pgd_dump *d)
 	}
 	PQclear(r);
 	free(idx);
+	/* foreign keys cloned onto partitions are made by their parent's:
+	 * aliases of it, named for their comments */
+	r = pgd_query(d, "WITH RECURSIVE up AS (SELECT oid AS clone, conparentid AS p FROM "
+			 "pg_constraint WHERE contype = 'f' AND conparentid <> 0 UNION ALL SELECT "
+			 "up.clone, k.conparentid FROM up JOIN pg_constraint k ON k.oid = up.p WHERE "
+			 "k.conparentid <> 0) SELECT up.clone, up.p, quote_ident(k.conname) || ' ON ' || "
+			 QN("kn.nspname", "kc.relname") " FROM up JOIN pg_constraint rt ON rt.oid = "
+			 "up.p AND rt.conparentid = 0 JOIN pg_constraint k ON k.oid = up.clone JOIN "
+			 "pg_class kc ON kc.oid = k.conrelid JOIN pg_namespace kn ON kn.oid = "
+			 "kc.relnamespace");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long root = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 1));
+		if (root < 0 || pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0)) >= 0)
+			continue;
+		size_t k = cat_add_alias(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0), (size_t)root);
+		d->objs[k].objtype = cat_strdup("CONSTRAINT");
+		d->objs[k].ident = pgd_field(r, i, 2);
+	}
+	PQclear(r);
 	return 0;
 }
 
