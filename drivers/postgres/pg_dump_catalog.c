@@ -537,6 +537,57 @@ static int cat_extension_added(struct pgd_dump *d)
 	return 0;
 }
 
+/* Comments the user set on extension members (the restore's CREATE
+ * EXTENSION writes the script's): those whose pg_description row was not
+ * written by one of the extension's own transactions (see EXT_ADDED).
+ * Each goes into one block after CREATE EXTENSION, by EXECUTE and under
+ * its own exception handler, so that a member the restoring server's
+ * version of the extension lacks loses its comment, not the restore. */
+static int cat_extension_comments(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+		d, "SELECT e.oid, upper(replace(i.type, '-', ' ')) || ' ' || i.identity, "
+		   "ds.description FROM pg_description ds JOIN pg_depend dp ON dp.classid = "
+		   "ds.classoid AND dp.objid = ds.objoid AND dp.deptype = 'e' AND dp.refclassid = "
+		   "'pg_extension'::regclass JOIN pg_extension e ON e.oid = dp.refobjid, "
+		   "pg_identify_object(ds.classoid, ds.objoid, 0) i WHERE ds.objsubid = 0 AND e.oid "
+		   ">= 16384 AND ds.xmin <> e.xmin AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
+		   "ed.refclassid = 'pg_extension'::regclass AND ed.refobjid = e.oid AND ed.deptype "
+		   "= 'e' AND ed.xmin = ds.xmin) AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
+		   "ed.classid = 'pg_extension'::regclass AND ed.objid = e.oid AND ed.xmin = ds.xmin) "
+		   "ORDER BY 1, 2");
+	if (!r)
+		return dbk_errcode();
+	struct dbk_strbuf body = DBK_STRBUF_INIT;
+	for (int i = 0; i < PQntuples(r); i++) {
+		long x = pgd_find(d, 3079u, cat_oid(r, i, 0));
+		if (x < 0)
+			continue;
+		struct dbk_strbuf stmt = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&stmt, "COMMENT ON %s IS ", PQgetvalue(r, i, 1));
+		pgd_add_literal(&stmt, PQgetvalue(r, i, 2));
+		dbk_strbuf_addstr(&body, "    BEGIN\n        EXECUTE ");
+		pgd_add_literal(&body, stmt.buf);
+		dbk_strbuf_addstr(&body, ";\n    EXCEPTION WHEN OTHERS THEN\n        RAISE WARNING "
+					 "'dbkeep: comment on an extension member not restored: %', "
+					 "SQLERRM;\n    END;\n");
+		dbk_strbuf_release(&stmt);
+		/* one block per extension, in its extra (after its comment) */
+		if (i + 1 == PQntuples(r) || cat_oid(r, i + 1, 0) != cat_oid(r, i, 0)) {
+			struct dbk_strbuf all = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&all, "\nBEGIN\n%sEND\n", body.buf);
+			dbk_strbuf_addstr(&d->objs[x].extra, "DO ");
+			pgd_add_dollar(&d->objs[x].extra, all.buf);
+			dbk_strbuf_addstr(&d->objs[x].extra, ";\n");
+			dbk_strbuf_release(&all);
+			dbk_strbuf_reset(&body);
+		}
+	}
+	dbk_strbuf_release(&body);
+	PQclear(r);
+	return 0;
+}
+
 /* Privileges changed on extension members after CREATE EXTENSION: the
  * difference between their ACL and the one the extension script left
  * (pg_init_privs, privtype 'e'), written after the extension is created.
@@ -2252,6 +2303,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_extension_members(d);
 	if (rc == 0)
 		rc = cat_extension_acls(d);
+	if (rc == 0)
+		rc = cat_extension_comments(d);
 	if (rc == 0)
 		rc = cat_refused(d);
 	return rc;

@@ -172,6 +172,14 @@ ALTER EXTENSION hstore ADD TABLE ext.added_rows;
 ALTER EXTENSION hstore ADD FUNCTION ext.added_fn(int);
 ALTER EXTENSION ltree ADD VIEW ext.added_v;
 
+-- comments the user set on extension members, over the script's or new
+COMMENT ON FUNCTION ext.hstore_to_json(ext.hstore) IS 'as json';
+COMMENT ON TYPE ext.hstore IS 'key/value pairs, the user''s words';
+COMMENT ON OPERATOR ext.-> (ext.hstore, text) IS 'fetch';
+COMMENT ON OPERATOR CLASS ext.gist_hstore_ops USING gist IS 'opclass';
+COMMENT ON CAST (text[] AS ext.hstore) IS 'cast';
+COMMENT ON FUNCTION "Ext Two".similarity(text, text) IS 'not the script''s';
+
 -- ownership
 ALTER TABLE shop.product OWNER TO dbk_ext_user;
 ALTER VIEW geo.distances OWNER TO "Dbk Ext ""Admin""";
