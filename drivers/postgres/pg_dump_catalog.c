@@ -1405,8 +1405,21 @@ static int cat_relations(struct pgd_dump *d)
 			dbk_strbuf_addf(&post[ri], "ALTER TABLE ONLY %s ALTER COLUMN %s SET NOT NULL;\n",
 					o->ident, col);
 		}
-		if (kind != 'v' && kind != 'm')
+		if (kind != 'v' && kind != 'm') {
 			cat_column_alters(&post[ri], o->ident, col, cr, j);
+		} else if (kind == 'm') {
+			/* a matview's columns take statistics targets, storage,
+			 * compression and options too, after its CREATE */
+			struct dbk_strbuf a = DBK_STRBUF_INIT;
+			cat_column_alters(&a, o->ident, col, cr, j);
+			if (a.len) {
+				struct dbk_strbuf s = DBK_STRBUF_INIT;
+				dbk_strbuf_addf(&s, "%s%s", o->sql, a.buf);
+				free(o->sql);
+				o->sql = dbk_strbuf_detach(&s);
+			}
+			dbk_strbuf_release(&a);
+		}
 		/* the columns of a typed table come from its type: an identity
 		 * is added to them like a NOT NULL */
 		if (ident && !printed && kind != 'v' && kind != 'm' && !PQgetisnull(cr, j, 9))

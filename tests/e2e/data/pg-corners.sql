@@ -560,3 +560,11 @@ CREATE TABLE made.fk2 PARTITION OF made.fk FOR VALUES FROM (10) TO (20) PARTITIO
 CREATE TABLE made.fk21 PARTITION OF made.fk2 FOR VALUES FROM (10) TO (15);
 COMMENT ON CONSTRAINT fk_a_fkey ON made.fk1 IS 'cloned foreign key';
 COMMENT ON CONSTRAINT fk_a_fkey ON made.fk21 IS 'cloned twice';
+
+-- a matview's columns with a statistics target, options, storage and
+-- compression of their own
+CREATE MATERIALIZED VIEW made.mvcols AS SELECT id, id::text AS t FROM made.t;
+ALTER MATERIALIZED VIEW made.mvcols ALTER COLUMN id SET STATISTICS 42;
+ALTER MATERIALIZED VIEW made.mvcols ALTER COLUMN id SET (n_distinct = 5);
+ALTER MATERIALIZED VIEW made.mvcols ALTER COLUMN t SET STORAGE MAIN;
+ALTER MATERIALIZED VIEW made.mvcols ALTER COLUMN t SET COMPRESSION lz4;
