@@ -31,14 +31,13 @@
  * than the extension's script made: the pg_depend rows of an object carry
  * the transaction that wrote them (xmin).  A script's object gets its
  * membership row with its other rows, which an UPDATE or SET SCHEMA may
- * write again later; an added one gets it after all of them.  Objects
- * without other rows (a C function in pg_catalog) count as the script's,
- * and so does one the user changed after adding it (its rows rewritten). */
+ * write again later; an added one gets it after the rows it was made
+ * with.  Objects without other rows (a C function in pg_catalog), and
+ * those made and added in one transaction (pg_upgrade's way), count as the
+ * script's. */
 #define EXT_ADDED(dep)                                                                             \
-	"(EXISTS (SELECT 1 FROM pg_depend ad WHERE ad.classid = " dep ".classid AND ad.objid = "  \
-	dep ".objid AND ad.deptype IN ('n', 'a')) AND NOT EXISTS (SELECT 1 FROM pg_depend ad "      \
-	"WHERE ad.classid = " dep ".classid AND ad.objid = " dep ".objid AND ad.deptype IN ('n', "  \
-	"'a') AND age(ad.xmin) <= age(" dep ".xmin)))"
+	"EXISTS (SELECT 1 FROM pg_depend ad WHERE ad.classid = " dep ".classid AND ad.objid = "   \
+	dep ".objid AND ad.deptype IN ('n', 'a') AND age(ad.xmin) > age(" dep ".xmin))"
 /* not made by an extension: its own, or added to one (NOT IN: the
  * members are read once and hashed, whatever the query's plan) */
 #define NOT_EXT(cat, oid)                                                                          \
@@ -49,9 +48,14 @@
 	"NOT EXISTS (SELECT 1 FROM pg_depend xi WHERE xi.classid = '" cat                          \
 	"'::regclass AND xi.objid = " oid " AND xi.deptype = 'i')"
 #define OWNER(col) "quote_ident(pg_get_userbyid(" col "))"
+/* The privileges an object has once made: those initdb or its extension's
+ * script gave it, not those an ALTER EXTENSION ... ADD of the user's
+ * recorded (the restore makes such an object itself, see EXT_ADDED) */
 #define INITPRIV(cat, oid)                                                                         \
 	"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = '" cat                     \
-	"'::regclass AND ip.objoid = " oid " AND ip.objsubid = 0)"
+	"'::regclass AND ip.objoid = " oid " AND ip.objsubid = 0 AND NOT (ip.privtype = 'e' AND "  \
+	"EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = ip.classoid AND xd.objid = "         \
+	"ip.objoid AND xd.deptype = 'e' AND " EXT_ADDED("xd") ")))"
 /* An options array ("k=v") as the body of OPTIONS (...) */
 #define FOPTS(col)                                                                                 \
 	"(SELECT string_agg(quote_ident(split_part(o, '=', 1)) || ' ' || "                         \
@@ -502,8 +506,10 @@ static int cat_extension_dropped(struct pgd_dump *d)
  * count_tables, leaves extension members out. */
 static int cat_extension_added(struct pgd_dump *d)
 {
-	PGresult *r = pgd_query(d, "SELECT xd.classid, xd.objid, quote_ident(x.extname), x.oid FROM "
-				   "pg_depend xd JOIN pg_extension x ON x.oid = xd.refobjid WHERE "
+	PGresult *r = pgd_query(d, "SELECT xd.classid, xd.objid, a.type, a.object_names::text, "
+				   "a.object_args::text, quote_ident(x.extname), x.oid FROM "
+				   "pg_depend xd JOIN pg_extension x ON x.oid = xd.refobjid, "
+				   "pg_identify_object_as_address(xd.classid, xd.objid, 0) a WHERE "
 				   "xd.refclassid = 'pg_extension'::regclass AND xd.deptype = 'e' "
 				   "AND " EXT_ADDED("xd") " ORDER BY 1, 2");
 	if (!r)
@@ -521,14 +527,31 @@ static int cat_extension_added(struct pgd_dump *d)
 		dbk_strbuf_addf(&body,
 				"\nBEGIN\n    ALTER EXTENSION %s ADD %s %s;\nEXCEPTION WHEN "
 				"object_not_in_prerequisite_state THEN\n    NULL;\nEND\n",
-				PQgetvalue(r, i, 2), o->objtype, o->ident);
-		dbk_strbuf_addf(&s, "%s\nDO ", o->sql);
+				PQgetvalue(r, i, 5), o->objtype, o->ident);
+		/* should the restoring server's extension make it after all (a
+		 * member dropped and added back, a script's object taken for an
+		 * added one), it is detached and dropped first, as the members
+		 * dropped from extensions are */
+		cat_guard_one(&s, r, i, o);
+		dbk_strbuf_addf(&s, "%s\n", o->sql);
+		/* its privileges before it joins the extension, which records
+		 * them as its initial ones, as in the source */
+		if (o->acl && o->granttype) {
+			struct dbk_strbuf on = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&on, "%s %s", o->granttype,
+					o->grantident ? o->grantident : o->ident);
+			pgd_acl_statements(&s, o->acl, on.buf, NULL);
+			dbk_strbuf_release(&on);
+			free(o->acl);
+			o->acl = NULL;
+		}
+		dbk_strbuf_addstr(&s, "DO ");
 		pgd_add_dollar(&s, body.buf);
 		dbk_strbuf_addstr(&s, ";");
 		free(o->sql);
 		o->sql = dbk_strbuf_detach(&s);
 		o->ext_added = 1;
-		long x = pgd_find(d, 3079u, cat_oid(r, i, 3));
+		long x = pgd_find(d, 3079u, cat_oid(r, i, 6));
 		if (x >= 0)
 			pgd_add_dep(o, (size_t)x);
 		dbk_strbuf_release(&body);
