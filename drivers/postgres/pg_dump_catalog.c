@@ -1346,9 +1346,10 @@ static int cat_relations(struct pgd_dump *d)
 		/* 8 */ "pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN ad.adrelid ELSE 0 "
 		"END), "
 		/* 9 */ "CASE WHEN a.attidentity <> '' THEN (SELECT 'SEQUENCE NAME ' || "
-		QN("sn.nspname", "sc.relname") " || ' START WITH ' || s.seqstart || ' INCREMENT BY ' "
-		"|| s.seqincrement || ' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax || ' CACHE "
-		"' || s.seqcache || CASE WHEN s.seqcycle THEN ' CYCLE' ELSE '' END FROM pg_depend dp "
+		QN("sn.nspname", "sc.relname") " || CASE WHEN s.seqtypid = a.atttypid THEN ' START "
+		"WITH ' || s.seqstart || ' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax ELSE '' "
+		"END || ' INCREMENT BY ' || s.seqincrement || ' CACHE ' || s.seqcache || CASE WHEN "
+		"s.seqcycle THEN ' CYCLE' ELSE '' END FROM pg_depend dp "
 		"JOIN pg_class sc ON sc.oid = dp.objid JOIN pg_namespace sn ON sn.oid = "
 		"sc.relnamespace JOIN pg_sequence s ON s.seqrelid = sc.oid WHERE dp.classid = "
 		"'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass AND dp.refobjid = "
@@ -1364,9 +1365,19 @@ static int cat_relations(struct pgd_dump *d)
 		"WHERE o !~ '^pg_attver='), ', '), ''), "
 		/* 14 */ FOPTS("a.attfdwoptions") ", "
 		/* 15 */ "ad.oid, "
-		/* 16: an identity sequence made UNLOGGED or LOGGED apart from
-		 * its table (PostgreSQL 15+), whose persistence it takes */
-		/* 16 */ "%s "
+		/* 16: an identity sequence of another type than its column (ALTER
+		 * SEQUENCE ... AS: the identity clause takes the column's and
+		 * refuses another, so the bounds and start that may not fit it
+		 * come here too), made UNLOGGED or LOGGED apart from its table
+		 * (PostgreSQL 15+), whose persistence it takes */
+		/* 16 */ "CASE WHEN a.attidentity <> '' THEN (SELECT NULLIF(CASE WHEN s.seqtypid <> "
+		"a.atttypid THEN 'ALTER SEQUENCE ' || " QN("sn.nspname", "sc.relname") " || ' AS ' || "
+		"format_type(s.seqtypid, NULL) || ' START WITH ' || s.seqstart || ' MINVALUE ' || "
+		"s.seqmin || ' MAXVALUE ' || s.seqmax || ';' ELSE '' END || %s, '') FROM pg_depend dp JOIN "
+		"pg_class sc ON sc.oid = dp.objid JOIN pg_namespace sn ON sn.oid = sc.relnamespace JOIN "
+		"pg_sequence s ON s.seqrelid = sc.oid WHERE dp.classid = 'pg_class'::regclass AND "
+		"dp.refclassid = 'pg_class'::regclass AND dp.refobjid = a.attrelid AND dp.refobjsubid = "
+		"a.attnum AND dp.deptype = 'i' AND sc.relkind = 'S' LIMIT 1) END "
 		"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
 		"n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad "
 		"ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'f', "
@@ -1374,15 +1385,11 @@ static int cat_relations(struct pgd_dump *d)
 		" ORDER BY c.oid, a.attnum",
 		d->ver >= 140000 ? "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END"
 				 : "NULL",
-		d->ver >= 150000
-		    ? "CASE WHEN a.attidentity <> '' THEN (SELECT 'ALTER SEQUENCE ' || "
-		      QN("sn.nspname", "sc.relname") " || CASE sc.relpersistence WHEN 'u' THEN ' SET "
-		      "UNLOGGED;' ELSE ' SET LOGGED;' END FROM pg_depend dp JOIN pg_class sc ON sc.oid "
-		      "= dp.objid JOIN pg_namespace sn ON sn.oid = sc.relnamespace WHERE dp.classid = "
-		      "'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass AND dp.refobjid = "
-		      "a.attrelid AND dp.refobjsubid = a.attnum AND dp.deptype = 'i' AND sc.relkind = "
-		      "'S' AND sc.relpersistence <> c.relpersistence LIMIT 1) END"
-		    : "NULL");
+		d->ver >= 150000 ? "CASE WHEN sc.relpersistence <> c.relpersistence THEN "
+				   "'ALTER SEQUENCE ' || " QN("sn.nspname", "sc.relname") " || CASE "
+				   "sc.relpersistence WHEN 'u' THEN ' SET UNLOGGED;' ELSE ' SET "
+				   "LOGGED;' END ELSE '' END"
+				 : "''");
 	PGresult *cr = pgd_query(d, q.buf);
 	if (!cr)
 		goto fail;
