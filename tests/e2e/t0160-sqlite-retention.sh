@@ -112,35 +112,42 @@ check "the 30-day-old backup is deleted" set_gone "$old"
 same "the recent ones stay" "$(count_sets s)" 3
 same "legacy files are never deleted by age" "$(others_sum)" "$keep_sum"
 
-# ---- many backups within one second (the clock frozen by faketime) ----------
+# ---- many backups within one second (the wall clock frozen by faketime) -----
 # A fast machine takes several sets in one second: the seq in their names
 # must keep the order they were taken in, even after retention deleted the
 # lower ones, or a --keep-last would delete the backup just taken.
-check "faketime is installed (the suite's dependencies)" command -v faketime
-F=frozen
-at() { local when=$1; shift; faketime "$when" "$DBKEEP" "$@"; }
-nth() { awk -v n="$1" '$1 == n { print $NF }' "$T/out"; }
-rows_in() { gunzip -c "$F/$1" >"$T/copy.db" && sqlite3 "$T/copy.db" "select count(*) from t"; }
-sqlite3 f.db "create table t(x); insert into t values (1);"
-for i in $(seq 11); do at "2030-06-15 12:00:00" backup --db f.db -d "$F" -q --no-prune </dev/null; done
-run 0 "list of 11 backups taken in one second" at "2030-06-15 12:00:00" list -d "$F"
-same "the 11th taken is #1" "$(nth 1)" f_20300615_120000_11.db.gz
-same "the 10th taken is #2, above the 9th (numbers, not bytes)" "$(nth 2)" f_20300615_120000_10.db.gz
-same "the 9th taken is #3" "$(nth 3)" f_20300615_120000_9.db.gz
-same "the first taken is #11" "$(nth 11)" f_20300615_120000.db.gz
-run 0 "prune --keep-last 2 in that second" at "2030-06-15 12:00:00" prune -d "$F" --keep-last 2
-same "it keeps the two taken last" "$(ls "$F" | grep -E '\.db\.gz$' | sort | tr '\n' ' ')" \
-	"f_20300615_120000_10.db.gz f_20300615_120000_11.db.gz "
-sqlite3 f.db "insert into t values (2);"
-run 0 "backup --keep-last 1 in the same second" \
-	at "2030-06-15 12:00:00" backup --db f.db -d "$F" -q --keep-last 1
-same "one backup is left, named after the highest in use (not a freed lower one)" \
-	"$(ls "$F" | grep -E '\.db\.gz$')" f_20300615_120000_12.db.gz
-check "it is complete" test -f "$F/f_20300615_120000_12.db.gz.json" -a -f "$F/f_20300615_120000_12.db.gz.sha256"
-same "it is the one just taken: it holds the row added before it" "$(rows_in f_20300615_120000_12.db.gz)" 2
-sqlite3 f.db "insert into t values (3);"
-run 0 "backup --keep-last 1 with the clock set back a day" \
-	at "2030-06-14 12:00:00" backup --db f.db -d "$F" -q --keep-last 1
-same "the backup just taken is not its own retention's victim" "$(rows_in f_20300614_120000.db.gz)" 3
-check "the newer-dated backup is kept by the rule" test -f "$F/f_20300615_120000_12.db.gz"
+# libfaketime deadlocks inside AddressSanitizer's allocator (its clock
+# wrapper resolves symbols with a malloc while the allocator asks the time):
+# the sanitizer build skips this part, the plain build runs it.
+if grep -qa __asan_init "$DBKEEP"; then
+	echo "# skip: the frozen-clock checks (sanitizer build; libfaketime cannot run under ASan)"
+else
+	check "faketime is installed (the suite's dependencies)" command -v faketime
+	F=frozen
+	at() { local when=$1; shift; timeout 120 faketime -m --exclude-monotonic -f "$when" "$DBKEEP" "$@"; }
+	nth() { awk -v n="$1" '$1 == n { print $NF }' "$T/out"; }
+	rows_in() { gunzip -c "$F/$1" >"$T/copy.db" && sqlite3 "$T/copy.db" "select count(*) from t"; }
+	sqlite3 f.db "create table t(x); insert into t values (1);"
+	for i in $(seq 11); do at "2030-06-15 12:00:00" backup --db f.db -d "$F" -q --no-prune </dev/null; done
+	run 0 "list of 11 backups taken in one second" at "2030-06-15 12:00:00" list -d "$F"
+	same "the 11th taken is #1" "$(nth 1)" f_20300615_120000_11.db.gz
+	same "the 10th taken is #2, above the 9th (numbers, not bytes)" "$(nth 2)" f_20300615_120000_10.db.gz
+	same "the 9th taken is #3" "$(nth 3)" f_20300615_120000_9.db.gz
+	same "the first taken is #11" "$(nth 11)" f_20300615_120000.db.gz
+	run 0 "prune --keep-last 2 in that second" at "2030-06-15 12:00:00" prune -d "$F" --keep-last 2
+	same "it keeps the two taken last" "$(ls "$F" | grep -E '\.db\.gz$' | sort | tr '\n' ' ')" \
+		"f_20300615_120000_10.db.gz f_20300615_120000_11.db.gz "
+	sqlite3 f.db "insert into t values (2);"
+	run 0 "backup --keep-last 1 in the same second" \
+		at "2030-06-15 12:00:00" backup --db f.db -d "$F" -q --keep-last 1
+	same "one backup is left, named after the highest in use (not a freed lower one)" \
+		"$(ls "$F" | grep -E '\.db\.gz$')" f_20300615_120000_12.db.gz
+	check "it is complete" test -f "$F/f_20300615_120000_12.db.gz.json" -a -f "$F/f_20300615_120000_12.db.gz.sha256"
+	same "it is the one just taken: it holds the row added before it" "$(rows_in f_20300615_120000_12.db.gz)" 2
+	sqlite3 f.db "insert into t values (3);"
+	run 0 "backup --keep-last 1 with the clock set back a day" \
+		at "2030-06-14 12:00:00" backup --db f.db -d "$F" -q --keep-last 1
+	same "the backup just taken is not its own retention's victim" "$(rows_in f_20300614_120000.db.gz)" 3
+	check "the newer-dated backup is kept by the rule" test -f "$F/f_20300615_120000_12.db.gz"
+fi
 echo "1..$tap_n"
