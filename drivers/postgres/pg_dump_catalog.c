@@ -2261,14 +2261,18 @@ static int cat_subscriptions(struct pgd_dump *d)
 
 /* Everything the dumper does not write: the dump fails naming them.
  * Security labels need the label provider's module loaded in the server
- * (SECURITY LABEL fails without one), which a restore cannot promise. */
+ * (SECURITY LABEL fails without one), which a restore cannot promise;
+ * the database's own label (a shared catalog's) counts too. */
 static int cat_refused(struct pgd_dump *d)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
 	dbk_strbuf_addstr(
 		&q,
 		"SELECT '', 'security label on ' || pg_describe_object(s.classoid, "
-		"s.objoid, s.objsubid) FROM pg_seclabel s"
+		"s.objoid, s.objsubid) FROM pg_seclabel s UNION ALL SELECT '', 'security label "
+		"on ' || pg_describe_object(s.classoid, s.objoid, 0) FROM pg_shseclabel s WHERE "
+		"s.classoid = 'pg_database'::regclass AND s.objoid = (SELECT oid FROM pg_database "
+		"WHERE datname = current_database())"
 		" ORDER BY 2");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);

@@ -211,6 +211,14 @@ run 0 "the partial backup restores" "$DBKEEP" restore 1 -d "$T/ref" --target dbk
 same "its rows are there" "1" "$(pg -d dbk_refused_copy -c 'SELECT count(*) FROM labelled')"
 pg_drop dbk_refused_copy
 pg_drop dbk_refused
+# The database's own label lives in a shared catalog: refused as well.
+pg_recreate dbk_dblabel
+pg -d dbk_dblabel -c "CREATE TABLE t (i int); INSERT INTO t VALUES (1);
+	INSERT INTO pg_shseclabel SELECT oid, 'pg_database'::regclass, 'dbk_provider', 'secret' FROM pg_database WHERE datname = 'dbk_dblabel'" >/dev/null
+run 1 "a security label on the database fails the backup" "$DBKEEP" backup --db dbk_dblabel -d "$T/dbl" -q
+grep_in "the error names the labelled database" "security label on database dbk_dblabel" "$T/err"
+pg -d postgres -c "DELETE FROM pg_shseclabel WHERE provider = 'dbk_provider'" >/dev/null
+pg_drop dbk_dblabel
 
 # A dependency cycle the dumper cannot break (pg_dump writes a dump that
 # fails to load): a generated column calling a function that reads its
