@@ -560,42 +560,24 @@ static int cat_extension_added(struct pgd_dump *d)
 	return 0;
 }
 
-/* Comments the user set on extension members (the restore's CREATE
- * EXTENSION writes the script's): those whose pg_description row was not
- * written by one of the extension's own transactions (see EXT_ADDED).
- * Each goes into one block after CREATE EXTENSION, by EXECUTE and under
- * its own exception handler, so that a member the restoring server's
- * version of the extension lacks loses its comment, not the restore. */
-static int cat_extension_comments(struct pgd_dump *d)
+/* Statements on extension members (rows: extension oid, statement,
+ * ordered by extension) go into one block per extension after its CREATE
+ * EXTENSION, each run by EXECUTE under its own exception handler, so that
+ * a member the restoring server's version of the extension lacks loses
+ * what the statement sets (with a warning), not the restore. */
+static void cat_extension_block(struct pgd_dump *d, const PGresult *r, const char *what)
 {
-	PGresult *r = pgd_query(
-		d, "SELECT e.oid, upper(replace(i.type, '-', ' ')) || ' ' || i.identity, "
-		   "ds.description FROM pg_description ds JOIN pg_depend dp ON dp.classid = "
-		   "ds.classoid AND dp.objid = ds.objoid AND dp.deptype = 'e' AND dp.refclassid = "
-		   "'pg_extension'::regclass JOIN pg_extension e ON e.oid = dp.refobjid, "
-		   "pg_identify_object(ds.classoid, ds.objoid, 0) i WHERE ds.objsubid = 0 AND e.oid "
-		   ">= 16384 AND ds.xmin <> e.xmin AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
-		   "ed.refclassid = 'pg_extension'::regclass AND ed.refobjid = e.oid AND ed.deptype "
-		   "= 'e' AND ed.xmin = ds.xmin) AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
-		   "ed.classid = 'pg_extension'::regclass AND ed.objid = e.oid AND ed.xmin = ds.xmin) "
-		   "ORDER BY 1, 2");
-	if (!r)
-		return dbk_errcode();
 	struct dbk_strbuf body = DBK_STRBUF_INIT;
 	for (int i = 0; i < PQntuples(r); i++) {
 		long x = pgd_find(d, 3079u, cat_oid(r, i, 0));
 		if (x < 0)
 			continue;
-		struct dbk_strbuf stmt = DBK_STRBUF_INIT;
-		dbk_strbuf_addf(&stmt, "COMMENT ON %s IS ", PQgetvalue(r, i, 1));
-		pgd_add_literal(&stmt, PQgetvalue(r, i, 2));
 		dbk_strbuf_addstr(&body, "    BEGIN\n        EXECUTE ");
-		pgd_add_literal(&body, stmt.buf);
-		dbk_strbuf_addstr(&body, ";\n    EXCEPTION WHEN OTHERS THEN\n        RAISE WARNING "
-					 "'dbkeep: comment on an extension member not restored: %', "
-					 "SQLERRM;\n    END;\n");
-		dbk_strbuf_release(&stmt);
-		/* one block per extension, in its extra (after its comment) */
+		pgd_add_literal(&body, PQgetvalue(r, i, 1));
+		dbk_strbuf_addf(&body,
+				";\n    EXCEPTION WHEN OTHERS THEN\n        RAISE WARNING 'dbkeep: %s of "
+				"an extension member not restored: %%', SQLERRM;\n    END;\n",
+				what);
 		if (i + 1 == PQntuples(r) || cat_oid(r, i + 1, 0) != cat_oid(r, i, 0)) {
 			struct dbk_strbuf all = DBK_STRBUF_INIT;
 			dbk_strbuf_addf(&all, "\nBEGIN\n%sEND\n", body.buf);
@@ -607,6 +589,45 @@ static int cat_extension_comments(struct pgd_dump *d)
 		}
 	}
 	dbk_strbuf_release(&body);
+}
+
+/* Comments the user set on extension members (the restore's CREATE
+ * EXTENSION writes the script's): those whose pg_description row was not
+ * written by one of the extension's own transactions (see EXT_ADDED).
+ * Owners the user gave them (ALTER ... OWNER TO, REASSIGN OWNED): a
+ * member of a role other than the bootstrap superuser, whom the restore's
+ * CREATE EXTENSION, run by that superuser, makes them owned by (ownership
+ * by another role is recorded in pg_shdepend).  Owners go in a block of
+ * their own, which a --no-owner restore skips. */
+static int cat_extension_comments(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+		d, "SELECT e.oid, 'COMMENT ON ' || upper(replace(i.type, '-', ' ')) || ' ' || "
+		   "i.identity || ' IS ' || quote_literal(ds.description) FROM pg_description ds "
+		   "JOIN pg_depend dp ON dp.classid = "
+		   "ds.classoid AND dp.objid = ds.objoid AND dp.deptype = 'e' AND dp.refclassid = "
+		   "'pg_extension'::regclass JOIN pg_extension e ON e.oid = dp.refobjid, "
+		   "pg_identify_object(ds.classoid, ds.objoid, 0) i WHERE ds.objsubid = 0 AND e.oid "
+		   ">= 16384 AND ds.xmin <> e.xmin AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
+		   "ed.refclassid = 'pg_extension'::regclass AND ed.refobjid = e.oid AND ed.deptype "
+		   "= 'e' AND ed.xmin = ds.xmin) AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
+		   "ed.classid = 'pg_extension'::regclass AND ed.objid = e.oid AND ed.xmin = ds.xmin) "
+		   "ORDER BY 1, 2");
+	if (!r)
+		return dbk_errcode();
+	cat_extension_block(d, r, "the comment");
+	PQclear(r);
+	r = pgd_query(
+		d, "SELECT e.oid, 'ALTER ' || upper(replace(i.type, '-', ' ')) || ' ' || i.identity "
+		   "|| ' OWNER TO ' || quote_ident(pg_get_userbyid(sd.refobjid)) FROM pg_shdepend sd "
+		   "JOIN pg_depend dp ON dp.classid = sd.classid AND dp.objid = sd.objid AND "
+		   "dp.deptype = 'e' AND dp.refclassid = 'pg_extension'::regclass JOIN pg_extension e "
+		   "ON e.oid = dp.refobjid, pg_identify_object(sd.classid, sd.objid, 0) i WHERE "
+		   "sd.deptype = 'o' AND sd.objsubid = 0 AND sd.dbid = (SELECT oid FROM pg_database "
+		   "WHERE datname = current_database()) AND e.oid >= 16384 ORDER BY 1, 2");
+	if (!r)
+		return dbk_errcode();
+	cat_extension_block(d, r, "the owner");
 	PQclear(r);
 	return 0;
 }

@@ -185,6 +185,10 @@ COMMENT ON OPERATOR ext.-> (ext.hstore, text) IS 'fetch';
 COMMENT ON OPERATOR CLASS ext.gist_hstore_ops USING gist IS 'opclass';
 COMMENT ON CAST (text[] AS ext.hstore) IS 'cast';
 COMMENT ON FUNCTION "Ext Two".similarity(text, text) IS 'not the script''s';
+-- owners the user gave extension members
+ALTER FUNCTION ext.hstore_to_jsonb(ext.hstore) OWNER TO dbk_ext_user;
+ALTER OPERATOR CLASS ext.gin_hstore_ops USING gin OWNER TO "Dbk Ext ""Admin""";
+ALTER TYPE ext.ltree OWNER TO dbk_ext_user;
 
 -- ownership
 ALTER TABLE shop.product OWNER TO dbk_ext_user;
