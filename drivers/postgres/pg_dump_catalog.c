@@ -34,10 +34,20 @@
  * write again later; an added one gets it after the rows it was made
  * with.  Objects without other rows (a C function in pg_catalog), and
  * those made and added in one transaction (pg_upgrade's way), count as the
- * script's. */
+ * script's.  Since age() compares transactions modulo 2^31 (a busy server
+ * goes round in weeks), an object any of whose rows a transaction of the
+ * extension's wrote (its CREATE or an UPDATE that made members, its last
+ * UPDATE or SET SCHEMA) is the script's whatever the ages say. */
 #define EXT_ADDED(dep)                                                                             \
-	"EXISTS (SELECT 1 FROM pg_depend ad WHERE ad.classid = " dep ".classid AND ad.objid = "   \
-	dep ".objid AND ad.deptype IN ('n', 'a') AND age(ad.xmin) > age(" dep ".xmin))"
+	"(EXISTS (SELECT 1 FROM pg_depend ad WHERE ad.classid = " dep ".classid AND ad.objid = "  \
+	dep ".objid AND ad.deptype IN ('n', 'a') AND age(ad.xmin) > age(" dep ".xmin)) AND NOT "    \
+	"EXISTS (SELECT 1 FROM pg_depend ad WHERE ad.classid = " dep ".classid AND ad.objid = "    \
+	dep ".objid AND ad.deptype IN ('n', 'a') AND (EXISTS (SELECT 1 FROM pg_depend ed WHERE "    \
+	"ed.refclassid = 'pg_extension'::regclass AND ed.refobjid = " dep ".refobjid AND "          \
+	"ed.deptype = 'e' AND ed.xmin = ad.xmin) OR EXISTS (SELECT 1 FROM pg_depend ed WHERE "      \
+	"ed.classid = 'pg_extension'::regclass AND ed.objid = " dep ".refobjid AND ed.xmin = "      \
+	"ad.xmin) OR EXISTS (SELECT 1 FROM pg_extension ex WHERE ex.oid = " dep ".refobjid AND "   \
+	"ex.xmin = ad.xmin))))"
 /* not made by an extension: its own, or added to one (NOT IN: the
  * members are read once and hashed, whatever the query's plan) */
 #define NOT_EXT(cat, oid)                                                                          \
