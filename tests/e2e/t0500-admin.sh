@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The admin's toolkit, used as a person would: the man page through man -l,
 # completion through bash's compgen, the cron line through cron's /bin/sh,
-# config jobs, hooks, the run log, status --nagios / --json.
+# config jobs, hooks (and contrib's upload hook through rsync and rclone),
+# the run log and syslog, the progress line, status --nagios / --json.
 . "$(dirname "$0")/lib.sh"
 
 B=$T/bk
@@ -80,12 +81,85 @@ run 1 "--on-failure runs after a failed backup" "$DBKEEP" backup --db "$T/missin
 	--on-failure "echo \"\$DBKEEP_STATUS: \$DBKEEP_ERROR\" >'$T/fail.out'"
 grep_in "with the error" "^failure: .*missing.db" "$T/fail.out"
 
+# ---- off-site copies: contrib/dbkeep-upload as the hook -------------------------
+# rsync and rclone both to local folders (a NAS mount, or rclone's local
+# backend): what lands must pass sha256sum -c there, as the original does.
+upload=$DBKEEP_SRC/contrib/dbkeep-upload
+for tool in rsync rclone; do
+	if ! command -v $tool >/dev/null; then
+		not_ok "$tool is installed (package $tool)"
+		continue
+	fi
+	run 0 "--on-success dbkeep-upload $tool copies the set" "$DBKEEP" backup --db "$T/app.db" \
+		-d "$T/up-$tool" -q --on-success "'$upload' $tool '$T/offsite-$tool/app'"
+	set=$(ls "$T/up-$tool" | grep '\.db\.gz$')
+	same "$tool: data, checksum and manifest arrive" "$set $set.json $set.sha256" \
+		"$(ls "$T/offsite-$tool/app" 2>/dev/null | xargs)"
+	check "$tool: sha256sum -c accepts the copy" sh -c "cd '$T/offsite-$tool/app' && sha256sum -c --quiet '$set.sha256'"
+	check "$tool: the copy is the backup, byte for byte" cmp "$T/up-$tool/$set" "$T/offsite-$tool/app/$set"
+done
+same "rsync keeps the copy's mode 0600" 600 "$(stat -c %a "$T/offsite-rsync/app/$(ls "$T/offsite-rsync/app" | head -1)")"
+run 1 "an upload that fails fails the run" "$DBKEEP" backup --db "$T/app.db" -d "$T/up-rsync" -q \
+	--on-success "'$upload' rsync '$T/app.db/not-a-folder'"
+grep_in "naming the hook" "hook --on-success .*dbkeep-upload.* failed with status" "$T/err"
+same "and the backup stays" 2 "$(ls "$T/up-rsync" | grep -c '\.db\.gz$')"
+DBKEEP_FILE= run 2 "dbkeep-upload outside a hook says how to use it" "$upload" rsync "$T/x"
+grep_in "naming what is missing" "DBKEEP_FILE is not set" "$T/err"
+
 # ---- run log -----------------------------------------------------------------
 run 0 "--log-file appends one line per run" "$DBKEEP" backup --db "$T/app.db" -d "$B" -q --log-file "$T/run.log"
 "$DBKEEP" backup --db "$T/missing.db" -d "$B" -q --log-file "$T/run.log" 2>/dev/null
 same "two runs, two lines" 2 "$(wc -l <"$T/run.log")"
 grep_in "the success line has file, size and duration" "backup result=ok db=.*app.db file=.*\.db\.gz size=[0-9]+ duration=" "$T/run.log"
 grep_in "the failure line has the error" "backup result=failed .*error=" "$T/run.log"
+
+# ---- syslog: one line per run, ident dbkeep ----------------------------------
+# The line goes to /dev/log as to any syslog daemon; socat listens there in
+# the daemon's place: on /dev/log itself when nothing does (a container), or
+# on a socket bound over it in a mount namespace of the run's own.
+syslog_run() { # syslog_run CMD...: CMD's syslog lines end up in $T/syslog.out
+	local listener
+	: >"$T/syslog.out"
+	if [ -e /dev/log ]; then
+		rm -f "$T/log.sock"
+		socat -u UNIX-RECV:"$T/log.sock" OPEN:"$T/syslog.out",append &
+		listener=$!
+		timeout 5 sh -c "until [ -S '$T/log.sock' ]; do sleep 0.05; done"
+		unshare -m sh -c 'mount --bind "$0" /dev/log && exec "$@"' "$T/log.sock" "$@" \
+			</dev/null >/dev/null 2>&1
+	else
+		socat -u UNIX-RECV:/dev/log OPEN:"$T/syslog.out",append &
+		listener=$!
+		timeout 5 sh -c "until [ -S /dev/log ]; do sleep 0.05; done"
+		"$@" </dev/null >/dev/null 2>&1
+		trap 'rm -f /dev/log; jobs -p | xargs -r kill 2>/dev/null; rm -rf "$T"' EXIT
+	fi
+	timeout 5 sh -c "until [ -s '$T/syslog.out' ]; do sleep 0.05; done"
+	kill "$listener" 2>/dev/null
+	wait "$listener" 2>/dev/null
+	return 0
+}
+if command -v socat >/dev/null; then
+	syslog_run "$DBKEEP" backup --db "$T/app.db" -d "$B" -q --syslog
+	grep_in "--syslog sends the run line with the ident dbkeep" \
+		"dbkeep\[[0-9]+\]: backup result=ok db=.*app.db file=.*\.db\.gz size=[0-9]+ duration=" "$T/syslog.out"
+	syslog_run "$DBKEEP" backup --db "$T/missing.db" -d "$B" -q --syslog
+	grep_in "a failed run is logged with its error" "dbkeep\[[0-9]+\]: backup result=failed .*error=" "$T/syslog.out"
+	same "at priority daemon.err (<27>)" 1 "$(grep -c '^<27>' "$T/syslog.out")"
+else
+	not_ok "socat is installed (package socat)"
+fi
+
+# ---- progress: on a terminal only -------------------------------------------------
+# script(1) gives dbkeep a terminal; the line is redrawn with \r and cleared
+# at the end, so the captured bytes hold it.
+timeout 60 script -qec "'$DBKEEP' backup --db '$T/app.db' -d '$T/prog' --no-prune" /dev/null >"$T/tty.out" 2>&1
+grep_in "on a terminal, backup shows bytes, percent and rate" \
+	"backed up [0-9.]+ MiB of [0-9.]+ MiB \([0-9]+%\)(, ETA [0-9:]+)?, [0-9.]+ MiB/s" "$T/tty.out"
+timeout 60 script -qec "'$DBKEEP' restore 1 -d '$T/prog' --db '$T/prog.db' --force" /dev/null >"$T/tty.out" 2>&1
+grep_in "and so does restore" "restored [0-9.]+ MiB of [0-9.]+ MiB \([0-9]+%\)" "$T/tty.out"
+run 0 "without a terminal" "$DBKEEP" backup --db "$T/app.db" -d "$T/prog" --no-prune
+same "no progress is written" "" "$(grep -c 'MiB/s' "$T/out" "$T/err" | grep -v ':0$')"
 
 # ---- monitoring -------------------------------------------------------------
 run 0 "status --nagios is OK for a fresh backup" "$DBKEEP" status -d "$B" --nagios --max-age 24
