@@ -35,16 +35,16 @@
 void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, const char *kind,
 		 const char *init)
 {
-	struct dbk_strbuf base = DBK_STRBUF_INIT;
-	struct dbk_strbuf cur = DBK_STRBUF_INIT;
-	struct dbk_strbuf inorder = DBK_STRBUF_INIT;
 	const char *grantee = "CASE WHEN %s.grantee = 0 THEN 'PUBLIC' ELSE "
 			      "quote_ident(pg_get_userbyid(%s.grantee)) END";
-	if (init)
-		dbk_strbuf_addf(&base, "coalesce(%s, acldefault(%s, %s))", init, kind, owner);
-	else
-		dbk_strbuf_addf(&base, "acldefault(%s, %s)", kind, owner);
-	dbk_strbuf_addf(&cur, "coalesce(%s, %s)", acl, base.buf);
+	/* The expressions given (the initial-privileges one is a subquery of
+	 * several levels) are evaluated once per object, in a subquery behind
+	 * OFFSET 0 that the planner may not pull up: written inline at each
+	 * use below, the server planned them a dozen times per query, most of
+	 * a small database's dump time.  x.base is the ACL the object has
+	 * right after CREATE, x.cur the one it has now. */
+	dbk_strbuf_addf(sb, "(SELECT CASE WHEN x.acl IS NULL AND x.init IS NULL THEN NULL ELSE "
+			    "coalesce((SELECT string_agg(l, E'\\n' ORDER BY k, o) FROM (SELECT ");
 	/* The grants below are appended to the array the new object has, so
 	 * the restored one reads the same only when the items of the source
 	 * that belong to the new object's grantees (and grantors) come first,
@@ -52,59 +52,52 @@ void pgd_acl_sql(struct dbk_strbuf *sb, const char *acl, const char *owner, cons
 	 * granted again, a default privilege that took the owner's away) every
 	 * item of the new object is revoked and every item of the source
 	 * granted in order; the privileges are the same either way. */
-	dbk_strbuf_addf(
-	    &inorder,
+	dbk_strbuf_addstr(
+	    sb,
 	    "(SELECT coalesce(bool_and(ox.pos = ox.rn AND ox.rn = ox.brn), true) FROM (SELECT "
 	    "oc.pos, row_number() OVER (ORDER BY oc.pos) AS rn, row_number() OVER (ORDER BY "
-	    "ob.pos) AS brn FROM unnest(%s) WITH ORDINALITY oc(item, pos) JOIN unnest(%s) WITH "
-	    "ORDINALITY ob(item, pos) ON (SELECT (oe.grantor, oe.grantee) FROM "
+	    "ob.pos) AS brn FROM unnest(x.cur) WITH ORDINALITY oc(item, pos) JOIN unnest(x.base) "
+	    "WITH ORDINALITY ob(item, pos) ON (SELECT (oe.grantor, oe.grantee) FROM "
 	    "aclexplode(ARRAY[oc.item]) oe LIMIT 1) = (SELECT (oe.grantor, oe.grantee) FROM "
-	    "aclexplode(ARRAY[ob.item]) oe LIMIT 1)) ox)",
-	    cur.buf, base.buf);
-	dbk_strbuf_addf(sb,
-			"CASE WHEN %s IS NULL AND %s IS NULL THEN NULL ELSE coalesce((SELECT "
-			"string_agg(l, E'\\n' ORDER BY k, o) FROM (SELECT %s AS io) oio, LATERAL (",
-			acl, init ? init : "NULL::aclitem[]", inorder.buf);
+	    "aclexplode(ARRAY[ob.item]) oe LIMIT 1)) ox) AS io) oio, LATERAL (");
 	/* revokes: what the new object has and the source does not (all of
 	 * it when out of order) */
-	dbk_strbuf_addf(
+	dbk_strbuf_addstr(
 	    sb, "SELECT 0 AS k, 0::bigint AS o, 'R' || E'\\t' || "
 		"string_agg(b.privilege_type, ', ' ORDER BY b.privilege_type) || E'\\t' || ");
 	dbk_strbuf_addf(sb, grantee, "b", "b");
-	dbk_strbuf_addf(sb,
-			" AS l FROM aclexplode(%s) b WHERE NOT (oio.io AND EXISTS (SELECT 1 FROM "
-			"aclexplode(%s) a WHERE a.grantee = b.grantee AND a.privilege_type = "
-			"b.privilege_type AND a.is_grantable = b.is_grantable AND a.grantor = "
-			"b.grantor)) GROUP BY b.grantee",
-			base.buf, cur.buf);
+	dbk_strbuf_addstr(sb, " AS l FROM aclexplode(x.base) b WHERE NOT (oio.io AND EXISTS "
+			      "(SELECT 1 FROM aclexplode(x.cur) a WHERE a.grantee = b.grantee AND "
+			      "a.privilege_type = b.privilege_type AND a.is_grantable = "
+			      "b.is_grantable AND a.grantor = b.grantor)) GROUP BY b.grantee");
 	/* grants, in ACL order (all of them when out of order) */
-	dbk_strbuf_addf(sb,
-			" UNION ALL SELECT 1, min(a.o), CASE WHEN a.is_grantable THEN 'O' ELSE "
-			"'G' END || E'\\t' || string_agg(a.privilege_type, ', ' ORDER BY a.o) || "
-			"E'\\t' || ");
+	dbk_strbuf_addstr(sb, " UNION ALL SELECT 1, min(a.o), CASE WHEN a.is_grantable THEN 'O' "
+			      "ELSE 'G' END || E'\\t' || string_agg(a.privilege_type, ', ' ORDER "
+			      "BY a.o) || E'\\t' || ");
 	dbk_strbuf_addf(sb, grantee, "a", "a");
-	dbk_strbuf_addf(
-	    sb,
-	    " || CASE WHEN a.grantor <> %s THEN chr(1) || "
-	    "quote_ident(pg_get_userbyid(a.grantor)) ELSE '' END FROM aclexplode(%s) "
-	    "WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, o) WHERE "
-	    "NOT (oio.io AND EXISTS (SELECT 1 FROM aclexplode(%s) b WHERE a.grantee = b.grantee "
-	    "AND a.privilege_type = b.privilege_type AND a.is_grantable = b.is_grantable AND "
-	    "a.grantor = b.grantor)) GROUP BY a.grantee, a.is_grantable, a.grantor) s), ",
-	    owner, cur.buf, base.buf);
+	dbk_strbuf_addstr(
+	    sb, " || CASE WHEN a.grantor <> x.own THEN chr(1) || "
+		"quote_ident(pg_get_userbyid(a.grantor)) ELSE '' END FROM aclexplode(x.cur) "
+		"WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, o) WHERE "
+		"NOT (oio.io AND EXISTS (SELECT 1 FROM aclexplode(x.base) b WHERE a.grantee = "
+		"b.grantee AND a.privilege_type = b.privilege_type AND a.is_grantable = "
+		"b.is_grantable AND a.grantor = b.grantor)) GROUP BY a.grantee, a.is_grantable, "
+		"a.grantor) s), ");
 	/* An ACL that equals the default but is not NULL (left so by ALTER ...
 	 * OWNER, or by a grant revoked again) is kept non-NULL by granting the
 	 * owner what it has: a no-op that makes the restored ACL read the same. */
+	dbk_strbuf_addstr(sb,
+			  "CASE WHEN x.init IS NULL THEN (SELECT 'G' || E'\\t' || "
+			  "string_agg(a.privilege_type, ', ' ORDER BY a.o) || E'\\t' || "
+			  "quote_ident(pg_get_userbyid(x.own)) FROM aclexplode(x.acl) WITH "
+			  "ORDINALITY a(grantor, grantee, privilege_type, is_grantable, o) WHERE "
+			  "a.grantee = x.own AND NOT a.is_grantable) END) END");
 	dbk_strbuf_addf(sb,
-			"CASE WHEN %s IS NULL THEN (SELECT 'G' || E'\\t' || "
-			"string_agg(a.privilege_type, ', ' ORDER BY a.o) || E'\\t' || "
-			"quote_ident(pg_get_userbyid(%s)) FROM aclexplode(%s) WITH ORDINALITY "
-			"a(grantor, grantee, privilege_type, is_grantable, o) WHERE a.grantee = %s "
-			"AND NOT a.is_grantable) END) END",
-			init ? init : "NULL::aclitem[]", owner, acl, owner);
-	dbk_strbuf_release(&base);
-	dbk_strbuf_release(&cur);
-	dbk_strbuf_release(&inorder);
+			" FROM (SELECT y.*, coalesce(y.acl, y.base) AS cur FROM (SELECT z.*, "
+			"coalesce(z.init, acldefault(%s, z.own)) AS base FROM (SELECT "
+			"(%s)::aclitem[] AS acl, (%s)::aclitem[] AS init, (%s)::oid AS own "
+			"OFFSET 0) z) y) x)",
+			kind, acl, init ? init : "NULL", owner);
 }
 
 /* Writes the privilege lines as statements.  `on` is what follows ON in

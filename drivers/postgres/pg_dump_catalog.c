@@ -672,26 +672,26 @@ static int cat_extension_acls(struct pgd_dump *d)
 		{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
 		 "pg_language o"},
 	};
-	dbk_strbuf_addstr(&q, "SELECT * FROM (");
-	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
-		struct dbk_strbuf init = DBK_STRBUF_INIT;
-		dbk_strbuf_addf(&init,
-				"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = "
-				"'%s'::regclass AND ip.objoid = o.oid AND ip.objsubid = 0)",
-				k[i].cat);
+	/* The members are found once; the privilege difference is computed
+	 * once over all kinds (planned once, not once per catalog). */
+	dbk_strbuf_addstr(&q, "WITH m AS MATERIALIZED (SELECT dp.classid, dp.objid, xn.nspname, "
+			      "x.extname FROM pg_depend dp JOIN pg_extension x ON x.oid = "
+			      "dp.refobjid JOIN pg_namespace xn ON xn.oid = x.extnamespace WHERE "
+			      "dp.deptype = 'e' AND dp.refclassid = 'pg_extension'::regclass AND "
+			      "NOT " EXT_ADDED("dp") ") SELECT * FROM (SELECT s.nspname, s.extname, "
+			      "s.type, s.ident, ");
+	pgd_acl_sql(&q, "s.acl", "s.owner", "s.kind", "s.init");
+	dbk_strbuf_addstr(&q, " AS lines FROM (");
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
 		dbk_strbuf_addf(&q,
-				"%sSELECT xn.nspname, x.extname, %s, %s, ",
-				i ? " UNION ALL " : "", k[i].type, k[i].ident);
-		pgd_acl_sql(&q, k[i].acl, k[i].owner, k[i].kind, init.buf);
-		dbk_strbuf_addf(&q,
-				" AS lines FROM %s JOIN pg_depend dp ON dp.classid = '%s'::regclass "
-				"AND dp.objid = o.oid AND dp.deptype = 'e' AND dp.refclassid = "
-				"'pg_extension'::regclass AND NOT " EXT_ADDED("dp") " JOIN pg_extension x ON x.oid = dp.refobjid "
-				"JOIN pg_namespace xn ON xn.oid = x.extnamespace",
-				k[i].from, k[i].cat);
-		dbk_strbuf_release(&init);
-	}
-	dbk_strbuf_addstr(&q, ") s WHERE lines IS NOT NULL ORDER BY 2, 3, 4");
+				"%sSELECT m.nspname, m.extname, %s AS type, %s AS ident, %s AS acl, "
+				"%s AS owner, (%s)::\"char\" AS kind, (SELECT ip.initprivs FROM pg_init_privs ip "
+				"WHERE ip.classoid = m.classid AND ip.objoid = o.oid AND ip.objsubid "
+				"= 0) AS init FROM %s JOIN m ON m.classid = '%s'::regclass AND "
+				"m.objid = o.oid",
+				i ? " UNION ALL " : "", k[i].type, k[i].ident, k[i].acl, k[i].owner,
+				k[i].kind, k[i].from, k[i].cat);
+	dbk_strbuf_addstr(&q, ") s) t WHERE lines IS NOT NULL ORDER BY 2, 3, 4");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
 	if (!r)
