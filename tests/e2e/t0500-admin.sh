@@ -65,6 +65,24 @@ run 0 "list takes dir from [defaults]" "$DBKEEP" list --config "$T/dbkeep.conf"
 same "list shows the three backups" 3 "$(grep -c 'db.gz' "$T/out")"
 run 2 "an unknown job is refused" "$DBKEEP" backup --config "$T/dbkeep.conf" --job nope
 grep_in "naming it" "no job 'nope'" "$T/err"
+# Without --config: $DBKEEP_CONFIG, else /etc/dbkeep.conf when present (put
+# there for the run, or bound over the machine's own in a mount namespace).
+DBKEEP_CONFIG=$T/dbkeep.conf run 0 "DBKEEP_CONFIG names the file" "$DBKEEP" list
+same "its [defaults] apply" 3 "$(grep -c 'db.gz' "$T/out")"
+etc_run() { # etc_run CMD...: CMD sees $T/dbkeep.conf as /etc/dbkeep.conf
+	if [ -e /etc/dbkeep.conf ]; then
+		unshare -m sh -c 'mount --bind "$0" /etc/dbkeep.conf && exec "$@"' "$T/dbkeep.conf" "$@"
+	else
+		cp "$T/dbkeep.conf" /etc/dbkeep.conf &&
+			trap 'rm -f /etc/dbkeep.conf; jobs -p | xargs -r kill 2>/dev/null; rm -rf "$T"' EXIT
+		"$@"
+		rm -f /etc/dbkeep.conf
+	fi
+}
+run 0 "/etc/dbkeep.conf is read when present" etc_run "$DBKEEP" backup --job other -q
+same "its job ran" 2 "$(ls "$T/jobs" | grep -c '^other_.*\.db\.gz$')"
+DBKEEP_CONFIG=$T/none.conf run 2 "a DBKEEP_CONFIG that is missing is refused" "$DBKEEP" list
+grep_in "naming the file" "none.conf" "$T/err"
 echo "colour = blue" >>"$T/dbkeep.conf"
 run 2 "an unknown key is refused" "$DBKEEP" list --config "$T/dbkeep.conf"
 grep_in "naming the key and line" "line 1[0-9]: unknown key 'colour'" "$T/err"
