@@ -242,7 +242,7 @@ int pgd_write_roles(struct pgd_dump *d)
 	    "collowner FROM pg_collation UNION SELECT oprowner FROM pg_operator UNION SELECT "
 	    "stxowner FROM pg_statistic_ext UNION SELECT cfgowner FROM pg_ts_config UNION SELECT "
 	    "dictowner FROM pg_ts_dict UNION SELECT fdwowner FROM pg_foreign_data_wrapper UNION "
-	    "SELECT srvowner FROM pg_foreign_server UNION SELECT umuser FROM pg_user_mapping UNION "
+	    "SELECT srvowner FROM pg_foreign_server UNION SELECT umuser FROM pg_user_mappings UNION "
 	    "SELECT pubowner FROM pg_publication UNION SELECT evtowner FROM pg_event_trigger UNION "
 	    "SELECT lanowner FROM pg_language UNION SELECT opcowner FROM pg_opclass UNION SELECT "
 	    "opfowner FROM pg_opfamily UNION SELECT conowner FROM pg_conversion UNION SELECT "
