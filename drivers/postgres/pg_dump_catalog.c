@@ -1585,6 +1585,39 @@ static int cat_relations(struct pgd_dump *d)
 	}
 	PQclear(cr);
 
+	/* An inherited CHECK constraint validated on a child (ALTER TABLE
+	 * child VALIDATE CONSTRAINT) while its ancestor's stays NOT VALID: the
+	 * ancestor's ADD CONSTRAINT ... NOT VALID above gives it to the child
+	 * unvalidated, so the child's is validated after it, in the same
+	 * object.  Without ONLY: a child that is valid has valid children
+	 * (validating it had to recurse), and with ONLY a parent refuses. */
+	dbk_strbuf_reset(&q);
+	dbk_strbuf_addstr(
+		&q, "WITH RECURSIVE anc AS (SELECT co.oid AS con, co.conrelid AS rel, co.conname, "
+		    "i.inhparent AS up, 1 AS depth FROM pg_constraint co JOIN pg_inherits i ON "
+		    "i.inhrelid = co.conrelid WHERE co.contype = 'c' AND co.convalidated AND "
+		    "co.coninhcount > 0 AND NOT co.conislocal UNION ALL SELECT anc.con, anc.rel, "
+		    "anc.conname, i.inhparent, anc.depth + 1 FROM anc JOIN pg_inherits i ON "
+		    "i.inhrelid = anc.up) SELECT DISTINCT ON (anc.con) anc.rel, pc.oid, 'ALTER TABLE ' "
+		    "|| " QN("n.nspname", "c.relname") " || ' VALIDATE CONSTRAINT ' || "
+		    "quote_ident(anc.conname) || ';' FROM anc JOIN pg_constraint pc ON pc.conrelid = "
+		    "anc.up AND pc.conname = anc.conname AND pc.contype = 'c' AND pc.conislocal AND NOT "
+		    "pc.convalidated JOIN pg_class c ON c.oid = anc.rel JOIN pg_namespace n ON n.oid = "
+		    "c.relnamespace ORDER BY anc.con, anc.depth, pc.oid");
+	cr = pgd_query(d, q.buf);
+	if (!cr)
+		goto fail;
+	for (int j = 0; j < PQntuples(cr); j++) {
+		long k = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(cr, j, 1));
+		if (k < 0 || !d->objs[k].sql || pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(cr, j, 0)) < 0)
+			continue;
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&s, "%s\n%s", d->objs[k].sql, PQgetvalue(cr, j, 2));
+		free(d->objs[k].sql);
+		d->objs[k].sql = dbk_strbuf_detach(&s);
+	}
+	PQclear(cr);
+
 	/* assemble CREATE TABLE */
 	for (int i = 0; i < n; i++) {
 		if (idx[i] < 0)
