@@ -863,7 +863,13 @@ static int cat_domain_checks(struct pgd_dump *d)
 		"co.conname, 'CONSTRAINT', quote_ident(co.conname) || ' ON DOMAIN ' || "
 		QN("n.nspname", "t.typname") ", NULL, 'ALTER DOMAIN ' || " QN("n.nspname", "t.typname")
 		" || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid) "
-		"|| ';', NULL, NULL, co.convalidated FROM pg_constraint co JOIN pg_type t ON t.oid = "
+		"|| ';', NULL, NULL, co.convalidated, EXISTS (SELECT 1 FROM pg_depend dp WHERE "
+		"dp.classid = 'pg_constraint'::regclass AND dp.objid = co.oid AND dp.refclassid = "
+		"'pg_proc'::regclass AND dp.refobjid >= 16384), 'ALTER DOMAIN ' || "
+		QN("n.nspname", "t.typname") " || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' "
+		"|| pg_get_constraintdef(co.oid) || E' NOT VALID;\\nALTER DOMAIN ' || "
+		QN("n.nspname", "t.typname") " || ' VALIDATE CONSTRAINT ' || quote_ident(co.conname) || "
+		"';' FROM pg_constraint co JOIN pg_type t ON t.oid = "
 		"co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE co.contypid <> 0 AND "
 		"co.contype = 'c' AND " PGD_USER_NSP " AND t.oid >= 16384 AND " NOT_EXT("pg_type",
 											"t.oid"),
@@ -871,9 +877,22 @@ static int cat_domain_checks(struct pgd_dump *d)
 	if (!r)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
-		if (idx[i] >= 0 && !cat_bool(r, i, 10)) {
-			d->objs[idx[i]].section = PGD_POST;
-			d->objs[idx[i]].kind = PGK_CONSTRAINT;
+		if (idx[i] < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[idx[i]];
+		if (!cat_bool(r, i, 10)) {
+			o->section = PGD_POST;
+			o->kind = PGK_CONSTRAINT;
+		} else if (cat_bool(r, i, 11)) {
+			/* A check calling a user's function may read other
+			 * tables (a list of allowed values), whose rows the
+			 * COPY of a column of the domain cannot wait for: like
+			 * a table's such check, it is added after the data, NOT
+			 * VALID, then validated apart. */
+			o->section = PGD_POST;
+			o->kind = PGK_CONSTRAINT;
+			free(o->sql);
+			o->sql = pgd_field(r, i, 12);
 		}
 	}
 	PQclear(r);
