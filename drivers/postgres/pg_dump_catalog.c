@@ -1427,7 +1427,12 @@ static int cat_relations(struct pgd_dump *d)
 		"pg_class sc ON sc.oid = dp.objid JOIN pg_namespace sn ON sn.oid = sc.relnamespace JOIN "
 		"pg_sequence s ON s.seqrelid = sc.oid WHERE dp.classid = 'pg_class'::regclass AND "
 		"dp.refclassid = 'pg_class'::regclass AND dp.refobjid = a.attrelid AND dp.refobjsubid = "
-		"a.attnum AND dp.deptype = 'i' AND sc.relkind = 'S' LIMIT 1) END "
+		"a.attnum AND dp.deptype = 'i' AND sc.relkind = 'S' LIMIT 1) END, "
+		/* 17: NOT NULL on the column of a parent, dropped from this
+		 * inheritance child's (PostgreSQL before 17 allows it) */
+		/* 17 */ "NOT a.attnotnull AND NOT c.relispartition AND EXISTS (SELECT 1 FROM "
+		"pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = "
+		"a.attname AND pa.attnotnull AND NOT pa.attisdropped WHERE i.inhrelid = a.attrelid) "
 		"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
 		"n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad "
 		"ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'f', "
@@ -1479,12 +1484,19 @@ static int cat_relations(struct pgd_dump *d)
 				dbk_strbuf_addf(&cols[ri], " GENERATED %s AS IDENTITY (%s)",
 						ident == 'a' ? "ALWAYS" : "BY DEFAULT",
 						PQgetvalue(cr, j, 9));
-			if (cat_bool(cr, j, 3))
+			/* ALTER TABLE ... INHERIT of a reordered child wants the
+			 * parent's NOT NULL: dropped again below */
+			if (cat_bool(cr, j, 3) || cat_bool(cr, j, 17))
 				dbk_strbuf_addstr(&cols[ri], " NOT NULL");
 		} else if (cat_bool(cr, j, 3)) {
 			dbk_strbuf_addf(&post[ri], "ALTER TABLE ONLY %s ALTER COLUMN %s SET NOT NULL;\n",
 					o->ident, col);
 		}
+		/* the child gets the parent's NOT NULL from CREATE TABLE ...
+		 * INHERITS (or above), and drops it as the source's did */
+		if ((kind == 'r' || kind == 'f') && cat_bool(cr, j, 17))
+			dbk_strbuf_addf(&post[ri], "ALTER %s ONLY %s ALTER COLUMN %s DROP NOT NULL;\n",
+					kind == 'f' ? "FOREIGN TABLE" : "TABLE", o->ident, col);
 		if (kind != 'v' && kind != 'm') {
 			cat_column_alters(&post[ri], o->ident, col, cr, j);
 		} else if (kind == 'm') {
