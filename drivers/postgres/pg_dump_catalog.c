@@ -1929,15 +1929,24 @@ static int cat_constraints(struct pgd_dump *d)
 	PQclear(r);
 	free(idx);
 	/* foreign keys cloned onto partitions are made by their parent's:
-	 * aliases of it, named for their comments */
-	r = pgd_query(d, "WITH RECURSIVE up AS (SELECT oid AS clone, conparentid AS p FROM "
-			 "pg_constraint WHERE contype = 'f' AND conparentid <> 0 UNION ALL SELECT "
-			 "up.clone, k.conparentid FROM up JOIN pg_constraint k ON k.oid = up.p WHERE "
-			 "k.conparentid <> 0) SELECT up.clone, up.p, quote_ident(k.conname) || ' ON ' || "
-			 QN("kn.nspname", "kc.relname") " FROM up JOIN pg_constraint rt ON rt.oid = "
-			 "up.p AND rt.conparentid = 0 JOIN pg_constraint k ON k.oid = up.clone JOIN "
-			 "pg_class kc ON kc.oid = k.conrelid JOIN pg_namespace kn ON kn.oid = "
-			 "kc.relnamespace");
+	 * aliases of it, named for their comments.  A clone is named like
+	 * its parent, unless the partition had the key before it was
+	 * attached (or the name was taken): such a clone is made first, on
+	 * its partition, under its own name, and the parent's ADD CONSTRAINT
+	 * takes it as its clone, as ATTACH PARTITION did; the deepest first,
+	 * so that each level finds its partitions' keys made. */
+	r = pgd_query(d, "WITH RECURSIVE up AS (SELECT oid AS clone, conparentid AS p, 1 AS depth "
+			 "FROM pg_constraint WHERE contype = 'f' AND conparentid <> 0 UNION ALL SELECT "
+			 "up.clone, k.conparentid, up.depth + 1 FROM up JOIN pg_constraint k ON k.oid = "
+			 "up.p WHERE k.conparentid <> 0) SELECT up.clone, up.p, quote_ident(k.conname) || "
+			 "' ON ' || " QN("kn.nspname", "kc.relname") ", k.conrelid <> kp.conrelid AND "
+			 "k.conname <> kp.conname, 'ALTER TABLE ' || CASE WHEN kc.relkind = 'p' THEN '' "
+			 "ELSE 'ONLY ' END || " QN("kn.nspname", "kc.relname") " || ' ADD CONSTRAINT ' || "
+			 "quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid) || ';' FROM up JOIN "
+			 "pg_constraint rt ON rt.oid = up.p AND rt.conparentid = 0 JOIN pg_constraint k ON "
+			 "k.oid = up.clone JOIN pg_constraint kp ON kp.oid = k.conparentid JOIN pg_class kc "
+			 "ON kc.oid = k.conrelid JOIN pg_namespace kn ON kn.oid = kc.relnamespace ORDER BY "
+			 "up.p, up.depth, up.clone");
 	if (!r)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -1947,6 +1956,12 @@ static int cat_constraints(struct pgd_dump *d)
 		size_t k = cat_add_alias(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0), (size_t)root);
 		d->objs[k].objtype = cat_strdup("CONSTRAINT");
 		d->objs[k].ident = pgd_field(r, i, 2);
+		if (cat_bool(r, i, 3) && d->objs[root].sql) {
+			struct dbk_strbuf sb = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&sb, "%s\n%s", PQgetvalue(r, i, 4), d->objs[root].sql);
+			free(d->objs[root].sql);
+			d->objs[root].sql = dbk_strbuf_detach(&sb);
+		}
 	}
 	PQclear(r);
 	return 0;
