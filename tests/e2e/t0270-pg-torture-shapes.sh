@@ -12,6 +12,8 @@
 #     also where the domain sits in a table whose row type is a column
 #   - a NOT NULL dropped from an inheritance child's inherited column (also
 #     on a child joined by ALTER TABLE ... INHERIT) keeps the child's NULLs
+#   - a foreign key a partition had before ATTACH PARTITION keeps its name
+#     (and its comment) as the clone of its parent's, at every level
 . "$(dirname "$0")/lib.sh"
 need_pg
 
@@ -51,5 +53,10 @@ same "domain checks calling functions are valid" "allowed_text_check:true even_c
 run 1 "the domain check still refuses a value" pg -d "$copy" -c "INSERT INTO t6.a_user VALUES ('nope')"
 same "NOT NULL dropped from inherited columns, NULLs kept" "t6.c:false:1 t6.p:true:0 t6.rc:false:1" \
 	"$(pg -d "$copy" -c "SELECT string_agg(a.attrelid::regclass || ':' || a.attnotnull || ':' || (SELECT count(*) FROM t6.p x WHERE x.tableoid = a.attrelid AND x.a IS NULL), ' ' ORDER BY a.attrelid::regclass::text) FROM pg_attribute a WHERE a.attrelid IN ('t6.p'::regclass, 't6.c'::regclass, 't6.rc'::regclass) AND a.attname = 'a'")"
+same "partitions' foreign keys keep their own names" \
+	"t7.ml1:mid_fk t7.ml1a:leaf_fk t7.ml2:ml_q_fkey t7.pf1:my own fk name t7.pf2:pf_r_fkey" \
+	"$(pg -d "$copy" -c "SELECT string_agg(conrelid::regclass || ':' || conname, ' ' ORDER BY conrelid::regclass::text) FROM pg_constraint WHERE contype = 'f' AND conparentid <> 0 AND conrelid::regclass::text LIKE 't7.%' AND confrelid IN ('t7.ref'::regclass, 't7.pr'::regclass)")"
+same "the comment on such a key" "kept name" \
+	"$(pg -d "$copy" -c "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'my own fk name'")"
 pg_drop "$copy"
 pg_drop "$db"

@@ -20,6 +20,8 @@
 --     the COPY of the domain's column before that table's rows were in
 --   * a NOT NULL dropped from an inheritance child's inherited column came
 --     back from the parent, and the child's NULLs failed its COPY
+--   * a partition's foreign key kept under its own name by ATTACH PARTITION
+--     came back under its parent's (and a comment on it failed the restore)
 
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -331,5 +333,148 @@ CREATE TABLE t6.rc (z int, c int, b text, a int NOT NULL);
 ALTER TABLE t6.rc INHERIT t6.p;
 ALTER TABLE t6.rc ALTER COLUMN a DROP NOT NULL;
 INSERT INTO t6.rc VALUES (1, 2, 'x', NULL);
+
+-- foreign keys a partition had before ATTACH PARTITION, kept under their
+-- own names as clones of their parent's, at two levels, to a plain and to
+-- a partitioned table
+CREATE SCHEMA t7;
+CREATE TABLE t7.ref (id int PRIMARY KEY);
+INSERT INTO t7.ref VALUES (1);
+CREATE TABLE t7.pf (id int, r int REFERENCES t7.ref ON DELETE CASCADE) PARTITION BY RANGE (id);
+CREATE TABLE t7.pf1 (id int, r int, CONSTRAINT "my own fk name" FOREIGN KEY (r) REFERENCES t7.ref ON DELETE CASCADE);
+INSERT INTO t7.pf1 VALUES (1, 1);
+ALTER TABLE t7.pf ATTACH PARTITION t7.pf1 FOR VALUES FROM (0) TO (10);
+CREATE TABLE t7.pf2 PARTITION OF t7.pf FOR VALUES FROM (10) TO (20);
+COMMENT ON CONSTRAINT "my own fk name" ON t7.pf1 IS 'kept name';
+-- two levels, a renamed key at each; a key to a partitioned table
+CREATE TABLE t7.pr (id int PRIMARY KEY) PARTITION BY RANGE (id);
+CREATE TABLE t7.pr1 PARTITION OF t7.pr FOR VALUES FROM (0) TO (100);
+INSERT INTO t7.pr VALUES (1);
+CREATE TABLE t7.ml (id int, r int, q int REFERENCES t7.pr) PARTITION BY RANGE (id);
+CREATE TABLE t7.ml1 (id int, r int, q int, CONSTRAINT mid_fk FOREIGN KEY (q) REFERENCES t7.pr) PARTITION BY RANGE (id);
+CREATE TABLE t7.ml1a (id int, r int, q int, CONSTRAINT leaf_fk FOREIGN KEY (q) REFERENCES t7.pr);
+INSERT INTO t7.ml1a VALUES (1, 1, 1);
+ALTER TABLE t7.ml1 ATTACH PARTITION t7.ml1a FOR VALUES FROM (0) TO (5);
+ALTER TABLE t7.ml ATTACH PARTITION t7.ml1 FOR VALUES FROM (0) TO (10);
+CREATE TABLE t7.ml2 PARTITION OF t7.ml FOR VALUES FROM (10) TO (20);
+
+-- odd names through partitioning (a partition made apart and attached), a
+-- foreign key, a trigger with a column list and odd arguments, a policy,
+-- statistics, a publication, a rule, an enum, a view, and a reordered
+-- inheritance child with a merged check under a NOT VALID one and a
+-- dropped NOT NULL
+CREATE SCHEMA "S
+""1"".;$x";
+SET search_path = "S
+""1"".;$x";
+CREATE TABLE "P
+""t"";" ("k
+""c""" int NOT NULL, "v;x" text, "$1" int DEFAULT 0, PRIMARY KEY ("k
+""c""")) PARTITION BY RANGE ("k
+""c""");
+CREATE TABLE "p1
+x" PARTITION OF "P
+""t"";" FOR VALUES FROM (0) TO (10);
+CREATE TABLE "p2 $$" ("$1" int DEFAULT 0, "v;x" text, "k
+""c""" int NOT NULL);
+ALTER TABLE "P
+""t"";" ATTACH PARTITION "p2 $$" FOR VALUES FROM (10) TO (20);
+INSERT INTO "P
+""t"";" VALUES (1, 'a', 2), (11, 'b', 3);
+CREATE INDEX "i;x
+""" ON "P
+""t"";" (lower("v;x"));
+CREATE TABLE "R
+ef" ("k
+""c""" int REFERENCES "P
+""t"";" ON DELETE CASCADE, "y'z" int);
+INSERT INTO "R
+ef" VALUES (1, 1);
+CREATE FUNCTION "f;
+""x""" () RETURNS trigger LANGUAGE plpgsql AS $b$BEGIN RETURN NEW; END$b$;
+CREATE TRIGGER "t;
+""g""" BEFORE UPDATE OF "v;x" ON "P
+""t"";" FOR EACH ROW EXECUTE FUNCTION "f;
+""x"""('$$', E'\\.', ';');
+CREATE POLICY "po;
+l" ON "R
+ef" USING ("y'z" > 0);
+ALTER TABLE "R
+ef" ENABLE ROW LEVEL SECURITY;
+CREATE STATISTICS "st;
+""x""" ON "k
+""c""", "y'z" FROM "R
+ef";
+CREATE PUBLICATION "pub;
+""x""" FOR TABLE "R
+ef" ("k
+""c""") WHERE ("y'z" > 0);
+CREATE RULE "ru;
+le" AS ON INSERT TO "R
+ef" DO ALSO NOTIFY "ch;
+an";
+CREATE SEQUENCE "se;
+q""" OWNED BY "R
+ef"."y'z";
+CREATE TYPE "en;
+um" AS ENUM (E'a\nb', 'c''d', '\.', '');
+CREATE TABLE "E
+t" (e "en;
+um");
+INSERT INTO "E
+t" VALUES (E'a\nb'), ('\.'), ('');
+CREATE VIEW "v;
+w" AS SELECT "k
+""c""" AS "o;
+ut" FROM "R
+ef" WITH CASCADED CHECK OPTION;
+COMMENT ON COLUMN "v;
+w"."o;
+ut" IS E'c\n;\\.';
+CREATE TABLE "inh
+par" ("a;" int NOT NULL, CONSTRAINT "c;
+k" CHECK ("a;" > 0));
+CREATE TABLE "inh
+ch" ("z" int, "a;" int);
+ALTER TABLE "inh
+ch" ADD CONSTRAINT "c;
+k" CHECK ("a;" > 0);
+ALTER TABLE "inh
+ch" ALTER COLUMN "a;" SET NOT NULL;
+ALTER TABLE "inh
+ch" INHERIT "inh
+par";
+ALTER TABLE "inh
+ch" ALTER COLUMN "a;" DROP NOT NULL;
+ALTER TABLE "inh
+par" DROP CONSTRAINT "c;
+k";
+INSERT INTO "inh
+par" VALUES (-1);
+ALTER TABLE "inh
+par" ADD CONSTRAINT "c;
+k" CHECK ("a;" > 0) NOT VALID;
+INSERT INTO "inh
+ch" VALUES (1, NULL);
+
+RESET search_path;
+
+-- a partition attached with its own valid copy of its parent's NOT VALID
+-- check; the same under inheritance
+CREATE SCHEMA t10;
+CREATE TABLE t10.p (a int, b int) PARTITION BY RANGE (a);
+CREATE TABLE t10.p1 PARTITION OF t10.p FOR VALUES FROM (0) TO (10);
+INSERT INTO t10.p VALUES (1, -1);
+ALTER TABLE t10.p ADD CONSTRAINT b_pos CHECK (b > 0) NOT VALID;
+CREATE TABLE t10.p2 (a int, b int, CONSTRAINT b_pos CHECK (b > 0));
+INSERT INTO t10.p2 VALUES (15, 1);
+ALTER TABLE t10.p ATTACH PARTITION t10.p2 FOR VALUES FROM (10) TO (20);
+-- the same with inheritance
+CREATE TABLE t10.i (a int);
+INSERT INTO t10.i VALUES (-1);
+ALTER TABLE t10.i ADD CONSTRAINT a_pos CHECK (a > 0) NOT VALID;
+CREATE TABLE t10.ic (a int, CONSTRAINT a_pos CHECK (a > 0));
+ALTER TABLE t10.ic INHERIT t10.i;
+CREATE TABLE t10.ic2 () INHERITS (t10.i);
 
 ANALYZE;
