@@ -1942,7 +1942,8 @@ static int cat_constraints(struct pgd_dump *d)
 			 "' ON ' || " QN("kn.nspname", "kc.relname") ", k.conrelid <> kp.conrelid AND "
 			 "k.conname <> kp.conname, 'ALTER TABLE ' || CASE WHEN kc.relkind = 'p' THEN '' "
 			 "ELSE 'ONLY ' END || " QN("kn.nspname", "kc.relname") " || ' ADD CONSTRAINT ' || "
-			 "quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid) || ';' FROM up JOIN "
+			 "quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid) || ';', k.conrelid "
+			 "FROM up JOIN "
 			 "pg_constraint rt ON rt.oid = up.p AND rt.conparentid = 0 JOIN pg_constraint k ON "
 			 "k.oid = up.clone JOIN pg_constraint kp ON kp.oid = k.conparentid JOIN pg_class kc "
 			 "ON kc.oid = k.conrelid JOIN pg_namespace kn ON kn.oid = kc.relnamespace ORDER BY "
@@ -1951,7 +1952,9 @@ static int cat_constraints(struct pgd_dump *d)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
 		long root = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 1));
-		if (root < 0 || pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0)) >= 0)
+		/* (a partition left out by the filters takes its key along) */
+		if (root < 0 || pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0)) >= 0 ||
+		    pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 5)) < 0)
 			continue;
 		size_t k = cat_add_alias(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0), (size_t)root);
 		d->objs[k].objtype = cat_strdup("CONSTRAINT");

@@ -13,7 +13,8 @@
 #   - a NOT NULL dropped from an inheritance child's inherited column (also
 #     on a child joined by ALTER TABLE ... INHERIT) keeps the child's NULLs
 #   - a foreign key a partition had before ATTACH PARTITION keeps its name
-#     (and its comment) as the clone of its parent's, at every level
+#     (and its comment) as the clone of its parent's, at every level; a
+#     partition left out by --exclude-table takes them along
 . "$(dirname "$0")/lib.sh"
 need_pg
 
@@ -58,5 +59,11 @@ same "partitions' foreign keys keep their own names" \
 	"$(pg -d "$copy" -c "SELECT string_agg(conrelid::regclass || ':' || conname, ' ' ORDER BY conrelid::regclass::text) FROM pg_constraint WHERE contype = 'f' AND conparentid <> 0 AND conrelid::regclass::text LIKE 't7.%' AND confrelid IN ('t7.ref'::regclass, 't7.pr'::regclass)")"
 same "the comment on such a key" "kept name" \
 	"$(pg -d "$copy" -c "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'my own fk name'")"
+pg_drop "$copy"
+run 0 "backup without a partition holding a commented foreign key" "$DBKEEP" backup --db "$db" \
+	-d "$T/excl" -q --exclude-table t7.pf1
+run 0 "its restore" "$DBKEEP" restore 1 -d "$T/excl" --target "$copy" --force -q
+same "the partition is left out, its parent is there" "0 1" \
+	"$(pg -d "$copy" -c "SELECT count(*) FILTER (WHERE relname = 'pf1') || ' ' || count(*) FILTER (WHERE relname = 'pf') FROM pg_class WHERE relnamespace = 't7'::regnamespace")"
 pg_drop "$copy"
 pg_drop "$db"
