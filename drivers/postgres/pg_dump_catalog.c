@@ -1882,6 +1882,96 @@ static int cat_indexes(struct pgd_dump *d)
 	return 0;
 }
 
+/* The internal triggers of keys disabled in the source (ALTER TABLE ...
+ * DISABLE TRIGGER ALL, left so after a bulk load: common), which the
+ * restore's ADD CONSTRAINT makes enabled under other names.  They are
+ * found again by their key, table, function and type, and set as the
+ * source's, after their key (a superuser's restore: only a superuser may
+ * alter them).  A foreign key whose checks were disabled may hold rows
+ * that fail it: it is added NOT VALID, then validated, or, failing that,
+ * marked valid as the source's is (superuser), so the rows and the key
+ * both come back. */
+static int cat_constraint_triggers(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+		d,
+		"SELECT tg.tgconstraint, string_agg(format(E'    FOR n IN SELECT t.tgname FROM "
+		"pg_catalog.pg_trigger t JOIN pg_catalog.pg_constraint c ON c.oid = t.tgconstraint "
+		"JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE c.conname = %L AND c.conrelid = "
+		"%L::pg_catalog.regclass AND t.tgrelid = %L::pg_catalog.regclass AND p.proname = %L "
+		"AND t.tgtype = %s LOOP\\n        EXECUTE pg_catalog.format(''ALTER TABLE ONLY %%s %s "
+		"TRIGGER %%I'', %L, n);\\n    END LOOP;\\n', co.conname, " QN("cn.nspname", "cr.relname")
+		", " QN("tn.nspname", "tr.relname") ", p.proname, tg.tgtype, CASE tg.tgenabled WHEN "
+		"'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, "
+		QN("tn.nspname", "tr.relname") "), '' ORDER BY tg.oid), "
+		/* 2: a foreign key on a table (not partitioned) whose checks or
+		 * actions are disabled: its ADD as written, without the ';' */
+		"CASE WHEN co.contype = 'f' AND co.convalidated AND cr.relkind <> 'p' "
+		"THEN 'ALTER TABLE ONLY ' || "
+		QN("cn.nspname", "cr.relname") " || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' "
+		"|| pg_get_constraintdef(co.oid) END, "
+		/* 4 */ "format('ALTER TABLE ONLY %s VALIDATE CONSTRAINT %I', " QN("cn.nspname", "cr.relname")
+		", co.conname), format('UPDATE pg_catalog.pg_constraint SET convalidated = true WHERE "
+		"conname = %L AND conrelid = %L::pg_catalog.regclass', co.conname, "
+		QN("cn.nspname", "cr.relname") ") FROM pg_trigger tg JOIN pg_constraint co ON co.oid = "
+		"tg.tgconstraint JOIN pg_proc p ON p.oid = tg.tgfoid JOIN pg_class cr ON cr.oid = "
+		"co.conrelid JOIN pg_namespace cn ON cn.oid = cr.relnamespace JOIN pg_class tr ON "
+		"tr.oid = tg.tgrelid JOIN pg_namespace tn ON tn.oid = tr.relnamespace WHERE "
+		"tg.tgisinternal AND tg.tgenabled <> 'O' AND co.contype IN ('f', 'p', 'u', 'x') GROUP "
+		"BY tg.tgconstraint, co.oid, co.contype, co.convalidated, co.conname, cr.relkind, "
+		"cn.nspname, cr.relname ORDER BY 1");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0));
+		for (int hops = 0; k >= 0 && d->objs[k].alias >= 0 && hops < 16; hops++)
+			k = d->objs[k].alias;
+		if (k < 0 || !d->objs[k].sql)
+			continue;
+		struct pgd_obj *o = &d->objs[k];
+		struct dbk_strbuf s = DBK_STRBUF_INIT, body = DBK_STRBUF_INIT;
+		const char *add = PQgetvalue(r, i, 2);
+		char *at = NULL;
+		if (!PQgetisnull(r, i, 2)) {
+			struct dbk_strbuf stmt = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&stmt, "%s;", add);
+			at = strstr(o->sql, stmt.buf);
+			dbk_strbuf_release(&stmt);
+		}
+		if (at) {
+			/* ADD ... NOT VALID in place of the ADD, then validated */
+			size_t len = strlen(add);
+			dbk_strbuf_add(&s, o->sql, (size_t)(at - o->sql) + len);
+			dbk_strbuf_addstr(&s, " NOT VALID;\n");
+			dbk_strbuf_addf(&body,
+					"\nBEGIN\n    %s;\nEXCEPTION WHEN foreign_key_violation THEN\n"
+					"    IF current_setting('is_superuser') = 'on' THEN\n"
+					"        %s;\n    END IF;\nEND\n",
+					PQgetvalue(r, i, 3), PQgetvalue(r, i, 4));
+			dbk_strbuf_addstr(&s, "DO ");
+			pgd_add_dollar(&s, body.buf);
+			dbk_strbuf_addstr(&s, ";");
+			dbk_strbuf_addstr(&s, at + len + 1);
+			dbk_strbuf_reset(&body);
+		} else {
+			dbk_strbuf_addstr(&s, o->sql);
+		}
+		dbk_strbuf_addf(&body,
+				"\nDECLARE\n    n name;\nBEGIN\n"
+				"    IF current_setting('is_superuser') <> 'on' THEN\n        RETURN;\n"
+				"    END IF;\n%sEND\n",
+				PQgetvalue(r, i, 1));
+		dbk_strbuf_addstr(&s, "\nDO ");
+		pgd_add_dollar(&s, body.buf);
+		dbk_strbuf_addstr(&s, ";");
+		dbk_strbuf_release(&body);
+		free(o->sql);
+		o->sql = dbk_strbuf_detach(&s);
+	}
+	PQclear(r);
+	return 0;
+}
+
 static int cat_constraints(struct pgd_dump *d)
 {
 	long *idx = NULL;
@@ -1967,7 +2057,7 @@ static int cat_constraints(struct pgd_dump *d)
 		}
 	}
 	PQclear(r);
-	return 0;
+	return cat_constraint_triggers(d);
 }
 
 /* Partition indexes (and constraint indexes) attached to their parent. */
