@@ -15,6 +15,8 @@
 #   - a foreign key a partition had before ATTACH PARTITION keeps its name
 #     (and its comment) as the clone of its parent's, at every level; a
 #     partition left out by --exclude-table takes them along
+#   - internal triggers of keys disabled by DISABLE TRIGGER ALL stay so,
+#     and rows failing such a foreign key load, the key valid as before
 . "$(dirname "$0")/lib.sh"
 need_pg
 
@@ -57,6 +59,10 @@ same "NOT NULL dropped from inherited columns, NULLs kept" "t6.c:false:1 t6.p:tr
 same "partitions' foreign keys keep their own names" \
 	"t7.ml1:mid_fk t7.ml1a:leaf_fk t7.ml2:ml_q_fkey t7.pf1:my own fk name t7.pf2:pf_r_fkey" \
 	"$(pg -d "$copy" -c "SELECT string_agg(conrelid::regclass || ':' || conname, ' ' ORDER BY conrelid::regclass::text) FROM pg_constraint WHERE contype = 'f' AND conparentid <> 0 AND conrelid::regclass::text LIKE 't7.%' AND confrelid IN ('t7.ref'::regclass, 't7.pr'::regclass)")"
+same "internal triggers of keys keep their state" "t13.c:D t13.c:D t13.c3:R t13.ref2:D t13.ref2:D t13.ref2:D" \
+	"$(pg -d "$copy" -c "SELECT string_agg(tgrelid::regclass || ':' || tgenabled::text, ' ' ORDER BY tgrelid::regclass::text COLLATE \"C\", tgenabled::text) FROM pg_trigger WHERE tgisinternal AND tgenabled <> 'O'")"
+same "rows failing foreign keys whose triggers were off, the keys valid" "t13.c2:1:true t13.c:42:true" \
+	"$(pg -d "$copy" -c "SELECT string_agg(x, ' ' ORDER BY x COLLATE \"C\") FROM (SELECT 't13.c:' || r || ':' || (SELECT convalidated FROM pg_constraint WHERE conname = 'c_r_fkey') AS x FROM t13.c UNION ALL SELECT 't13.c2:' || r || ':' || (SELECT convalidated FROM pg_constraint WHERE conname = 'c2_r_fkey') FROM t13.c2) s")"
 same "the comment on such a key" "kept name" \
 	"$(pg -d "$copy" -c "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'my own fk name'")"
 pg_drop "$copy"

@@ -22,6 +22,8 @@
 --     back from the parent, and the child's NULLs failed its COPY
 --   * a partition's foreign key kept under its own name by ATTACH PARTITION
 --     came back under its parent's (and a comment on it failed the restore)
+--   * the internal triggers of keys disabled by DISABLE TRIGGER ALL came
+--     back enabled, and rows failing a foreign key failed the restore
 
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -476,5 +478,29 @@ ALTER TABLE t10.i ADD CONSTRAINT a_pos CHECK (a > 0) NOT VALID;
 CREATE TABLE t10.ic (a int, CONSTRAINT a_pos CHECK (a > 0));
 ALTER TABLE t10.ic INHERIT t10.i;
 CREATE TABLE t10.ic2 () INHERITS (t10.i);
+
+-- DISABLE TRIGGER ALL left on tables with keys: internal triggers disabled
+-- (checks, actions on the referenced side, a deferrable key's recheck),
+-- one enabled as replica, rows that fail the foreign keys
+CREATE SCHEMA t13;
+CREATE TABLE t13.ref (id int PRIMARY KEY);
+CREATE TABLE t13.c (r int REFERENCES t13.ref);
+CREATE FUNCTION t13.trg() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER u AFTER INSERT ON t13.c FOR EACH ROW EXECUTE FUNCTION t13.trg();
+ALTER TABLE t13.c DISABLE TRIGGER ALL;
+INSERT INTO t13.c VALUES (42);
+-- the referenced side disabled, a deferrable key's recheck disabled,
+-- a partition's checks disabled, a replica-enabled check
+CREATE TABLE t13.ref2 (id int PRIMARY KEY, u int UNIQUE DEFERRABLE);
+CREATE TABLE t13.c2 (r int REFERENCES t13.ref2 ON DELETE CASCADE);
+INSERT INTO t13.ref2 VALUES (1, 1);
+INSERT INTO t13.c2 VALUES (1);
+ALTER TABLE t13.ref2 DISABLE TRIGGER ALL;
+DELETE FROM t13.ref2;
+CREATE TABLE t13.c3 (r int REFERENCES t13.ref);
+DO $$DECLARE n name; BEGIN
+  SELECT tgname INTO n FROM pg_trigger WHERE tgrelid = 't13.c3'::regclass AND tgisinternal LIMIT 1;
+  EXECUTE format('ALTER TABLE t13.c3 ENABLE REPLICA TRIGGER %I', n);
+END$$;
 
 ANALYZE;
