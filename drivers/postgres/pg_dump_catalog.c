@@ -1810,6 +1810,48 @@ fail:
 
 /* Row types of relations, array types and multiranges: aliases of the
  * object that creates them. */
+/* A stored generated column calling a user's function that reads other
+ * tables (a SQL-standard body records them; a lookup marked IMMUTABLE)
+ * is computed again by COPY from rows those tables may not have yet: its
+ * values came back wrong, silently.  Its table's rows are updated once
+ * every row is loaded, first thing after the data, before any trigger,
+ * rule or policy exists: the columns it reads are set to themselves,
+ * which computes it again (SET ... = DEFAULT on it would not). */
+static int cat_generated_lookups(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+		d, "WITH RECURSIVE f AS (SELECT ad.adrelid AS rel, ad.oid AS def, dp.refobjid AS fn FROM "
+		   "pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = "
+		   "ad.adnum AND a.attgenerated = 's' JOIN pg_depend dp ON dp.classid = "
+		   "'pg_attrdef'::regclass AND dp.objid = ad.oid AND dp.refclassid = "
+		   "'pg_proc'::regclass AND dp.refobjid >= 16384 UNION SELECT f.rel, f.def, "
+		   "dp.refobjid FROM f JOIN pg_depend dp ON dp.classid = 'pg_proc'::regclass AND "
+		   "dp.objid = f.fn AND dp.refclassid = 'pg_proc'::regclass AND dp.refobjid >= 16384) "
+		   "SELECT f.rel, string_agg(DISTINCT quote_ident(ba.attname) || ' = ' || "
+		   "quote_ident(ba.attname), ', ') FROM f JOIN pg_depend bd ON bd.classid = "
+		   "'pg_attrdef'::regclass AND bd.objid = f.def AND bd.refclassid = 'pg_class'::regclass "
+		   "AND bd.refobjid = f.rel AND bd.refobjsubid > 0 JOIN pg_attribute ba ON ba.attrelid = "
+		   "f.rel AND ba.attnum = bd.refobjsubid AND ba.attgenerated = '' AND ba.attidentity <> 'a' WHERE EXISTS (SELECT 1 FROM pg_depend dp WHERE "
+		   "dp.classid = 'pg_proc'::regclass AND dp.objid = f.fn AND dp.refclassid = "
+		   "'pg_class'::regclass AND dp.refobjid <> f.rel) GROUP BY f.rel ORDER BY 1");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long t = pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 0));
+		if (t < 0 || !d->objs[t].has_data)
+			continue;
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&s, "UPDATE ONLY %s SET %s;", d->objs[t].ident, PQgetvalue(r, i, 1));
+		char *nsp = cat_strdup(d->objs[t].nsp), *name = cat_strdup(d->objs[t].name);
+		size_t k = pgd_add_obj(d, 0, 0, PGK_INDEX, nsp, name);
+		free(nsp);
+		free(name);
+		d->objs[k].sql = dbk_strbuf_detach(&s);
+	}
+	PQclear(r);
+	return 0;
+}
+
 static int cat_type_aliases(struct pgd_dump *d)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
@@ -2548,6 +2590,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_relations(d);
 	if (rc == 0)
 		cat_link_sequences(d);
+	if (rc == 0)
+		rc = cat_generated_lookups(d);
 	if (rc == 0)
 		rc = cat_type_aliases(d);
 	if (rc == 0)
