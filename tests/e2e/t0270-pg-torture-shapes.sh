@@ -17,6 +17,7 @@
 #     partition left out by --exclude-table takes them along
 #   - internal triggers of keys disabled by DISABLE TRIGGER ALL stay so,
 #     and rows failing such a foreign key load, the key valid as before
+#   - stored generated columns looking up another table have their values
 . "$(dirname "$0")/lib.sh"
 need_pg
 
@@ -63,6 +64,8 @@ same "internal triggers of keys keep their state" "t13.c:D t13.c:D t13.c3:R t13.
 	"$(pg -d "$copy" -c "SELECT string_agg(tgrelid::regclass || ':' || tgenabled::text, ' ' ORDER BY tgrelid::regclass::text COLLATE \"C\", tgenabled::text) FROM pg_trigger WHERE tgisinternal AND tgenabled <> 'O'")"
 same "rows failing foreign keys whose triggers were off, the keys valid" "t13.c2:1:true t13.c:42:true" \
 	"$(pg -d "$copy" -c "SELECT string_agg(x, ' ' ORDER BY x COLLATE \"C\") FROM (SELECT 't13.c:' || r || ':' || (SELECT convalidated FROM pg_constraint WHERE conname = 'c_r_fkey') AS x FROM t13.c UNION ALL SELECT 't13.c2:' || r || ':' || (SELECT convalidated FROM pg_constraint WHERE conname = 'c2_r_fkey') FROM t13.c2) s")"
+same "generated columns looking up another table" "20 60" \
+	"$(pg -d "$copy" -c "SELECT (SELECT conv FROM t15.amount) || ' ' || (SELECT conv FROM t15.pa)")"
 same "the comment on such a key" "kept name" \
 	"$(pg -d "$copy" -c "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'my own fk name'")"
 pg_drop "$copy"

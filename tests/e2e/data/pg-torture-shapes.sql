@@ -24,6 +24,8 @@
 --     came back under its parent's (and a comment on it failed the restore)
 --   * the internal triggers of keys disabled by DISABLE TRIGGER ALL came
 --     back enabled, and rows failing a foreign key failed the restore
+--   * a stored generated column looking up another table was computed by
+--     COPY before that table's rows were in: wrong values, silently
 
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -502,5 +504,21 @@ DO $$DECLARE n name; BEGIN
   SELECT tgname INTO n FROM pg_trigger WHERE tgrelid = 't13.c3'::regclass AND tgisinternal LIMIT 1;
   EXECUTE format('ALTER TABLE t13.c3 ENABLE REPLICA TRIGGER %I', n);
 END$$;
+
+-- stored generated columns looking up another table through SQL-standard
+-- bodies (marked IMMUTABLE), directly and through a second function, on a
+-- plain table and a partition with an identity column
+CREATE SCHEMA t15;
+CREATE TABLE t15.zrate (cur text PRIMARY KEY, r numeric);
+INSERT INTO t15.zrate VALUES ('eur', 2);
+CREATE FUNCTION t15.rate(c text) RETURNS numeric LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT r FROM t15.zrate WHERE cur = c; END;
+CREATE TABLE t15.amount (v numeric, cur text, conv numeric GENERATED ALWAYS AS (v * t15.rate(cur)) STORED);
+INSERT INTO t15.amount VALUES (10, 'eur');
+-- partitioned, the lookup through a second function, an identity column
+CREATE FUNCTION t15.rate2(c text) RETURNS numeric LANGUAGE sql IMMUTABLE RETURN t15.rate(c) * 10;
+CREATE TABLE t15.pa (id int GENERATED ALWAYS AS IDENTITY, v numeric, cur text,
+    conv numeric GENERATED ALWAYS AS (v * t15.rate2(cur)) STORED) PARTITION BY LIST (cur);
+CREATE TABLE t15.pa_eur PARTITION OF t15.pa FOR VALUES IN ('eur');
+INSERT INTO t15.pa (v, cur) VALUES (3, 'eur');
 
 ANALYZE;
