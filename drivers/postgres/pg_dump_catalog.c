@@ -863,7 +863,12 @@ static int cat_domain_checks(struct pgd_dump *d)
 		"co.conname, 'CONSTRAINT', quote_ident(co.conname) || ' ON DOMAIN ' || "
 		QN("n.nspname", "t.typname") ", NULL, 'ALTER DOMAIN ' || " QN("n.nspname", "t.typname")
 		" || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid) "
-		"|| ';', NULL, NULL, co.convalidated FROM pg_constraint co JOIN pg_type t ON t.oid = "
+		"|| ';', NULL, NULL, co.convalidated, EXISTS (SELECT 1 FROM pg_depend dp WHERE "
+		"dp.classid = 'pg_constraint'::regclass AND dp.objid = co.oid AND dp.refclassid = "
+		"'pg_proc'::regclass AND dp.refobjid >= 16384), 'ALTER DOMAIN ' || "
+		QN("n.nspname", "t.typname") " || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' "
+		"|| pg_get_constraintdef(co.oid) || ' NOT VALID;', " QN("n.nspname", "t.typname") ", "
+		"quote_ident(co.conname), co.conname FROM pg_constraint co JOIN pg_type t ON t.oid = "
 		"co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE co.contypid <> 0 AND "
 		"co.contype = 'c' AND " PGD_USER_NSP " AND t.oid >= 16384 AND " NOT_EXT("pg_type",
 											"t.oid"),
@@ -871,9 +876,42 @@ static int cat_domain_checks(struct pgd_dump *d)
 	if (!r)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
-		if (idx[i] >= 0 && !cat_bool(r, i, 10)) {
-			d->objs[idx[i]].section = PGD_POST;
-			d->objs[idx[i]].kind = PGK_CONSTRAINT;
+		if (idx[i] < 0)
+			continue;
+		struct pgd_obj *o = &d->objs[idx[i]];
+		if (!cat_bool(r, i, 10)) {
+			o->section = PGD_POST;
+			o->kind = PGK_CONSTRAINT;
+		} else if (cat_bool(r, i, 11)) {
+			/* A check calling a user's function may read other
+			 * tables (a list of allowed values), whose rows the
+			 * COPY of a column of the domain cannot wait for: like
+			 * a table's such check, it is added after the data, NOT
+			 * VALID, then validated apart.  VALIDATE refuses a domain
+			 * used by a table whose row type is a column elsewhere
+			 * (feature_not_supported); the source's values passed the
+			 * check, so the catalog then says so, as the source's does
+			 * (a superuser's restore; others leave it NOT VALID). */
+			struct dbk_strbuf s = DBK_STRBUF_INIT, body = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&body,
+					"\nBEGIN\n    ALTER DOMAIN %s VALIDATE CONSTRAINT %s;\n"
+					"EXCEPTION WHEN feature_not_supported THEN\n"
+					"    IF current_setting('is_superuser') = 'on' THEN\n"
+					"        UPDATE pg_catalog.pg_constraint SET convalidated = true "
+					"WHERE contypid = ",
+					PQgetvalue(r, i, 13), PQgetvalue(r, i, 14));
+			pgd_add_literal(&body, PQgetvalue(r, i, 13));
+			dbk_strbuf_addstr(&body, "::pg_catalog.regtype AND conname = ");
+			pgd_add_literal(&body, PQgetvalue(r, i, 15));
+			dbk_strbuf_addstr(&body, ";\n    END IF;\nEND\n");
+			dbk_strbuf_addf(&s, "%s\nDO ", PQgetvalue(r, i, 12));
+			pgd_add_dollar(&s, body.buf);
+			dbk_strbuf_addstr(&s, ";");
+			dbk_strbuf_release(&body);
+			o->section = PGD_POST;
+			o->kind = PGK_CONSTRAINT;
+			free(o->sql);
+			o->sql = dbk_strbuf_detach(&s);
 		}
 	}
 	PQclear(r);
@@ -1408,7 +1446,12 @@ static int cat_relations(struct pgd_dump *d)
 		"pg_class sc ON sc.oid = dp.objid JOIN pg_namespace sn ON sn.oid = sc.relnamespace JOIN "
 		"pg_sequence s ON s.seqrelid = sc.oid WHERE dp.classid = 'pg_class'::regclass AND "
 		"dp.refclassid = 'pg_class'::regclass AND dp.refobjid = a.attrelid AND dp.refobjsubid = "
-		"a.attnum AND dp.deptype = 'i' AND sc.relkind = 'S' LIMIT 1) END "
+		"a.attnum AND dp.deptype = 'i' AND sc.relkind = 'S' LIMIT 1) END, "
+		/* 17: NOT NULL on the column of a parent, dropped from this
+		 * inheritance child's (PostgreSQL before 17 allows it) */
+		/* 17 */ "NOT a.attnotnull AND NOT c.relispartition AND EXISTS (SELECT 1 FROM "
+		"pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = "
+		"a.attname AND pa.attnotnull AND NOT pa.attisdropped WHERE i.inhrelid = a.attrelid) "
 		"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
 		"n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef ad "
 		"ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum WHERE c.relkind IN ('r', 'p', 'f', "
@@ -1460,12 +1503,19 @@ static int cat_relations(struct pgd_dump *d)
 				dbk_strbuf_addf(&cols[ri], " GENERATED %s AS IDENTITY (%s)",
 						ident == 'a' ? "ALWAYS" : "BY DEFAULT",
 						PQgetvalue(cr, j, 9));
-			if (cat_bool(cr, j, 3))
+			/* ALTER TABLE ... INHERIT of a reordered child wants the
+			 * parent's NOT NULL: dropped again below */
+			if (cat_bool(cr, j, 3) || cat_bool(cr, j, 17))
 				dbk_strbuf_addstr(&cols[ri], " NOT NULL");
 		} else if (cat_bool(cr, j, 3)) {
 			dbk_strbuf_addf(&post[ri], "ALTER TABLE ONLY %s ALTER COLUMN %s SET NOT NULL;\n",
 					o->ident, col);
 		}
+		/* the child gets the parent's NOT NULL from CREATE TABLE ...
+		 * INHERITS (or above), and drops it as the source's did */
+		if ((kind == 'r' || kind == 'f') && cat_bool(cr, j, 17))
+			dbk_strbuf_addf(&post[ri], "ALTER %s ONLY %s ALTER COLUMN %s DROP NOT NULL;\n",
+					kind == 'f' ? "FOREIGN TABLE" : "TABLE", o->ident, col);
 		if (kind != 'v' && kind != 'm') {
 			cat_column_alters(&post[ri], o->ident, col, cr, j);
 		} else if (kind == 'm') {
@@ -1582,6 +1632,39 @@ static int cat_relations(struct pgd_dump *d)
 		dbk_strbuf_addf(&s, "%s ON %s", PQgetvalue(cr, j, 2), d->objs[idx[ri]].ident);
 		d->objs[k].objtype = strdup("CONSTRAINT");
 		d->objs[k].ident = dbk_strbuf_detach(&s);
+	}
+	PQclear(cr);
+
+	/* An inherited CHECK constraint validated on a child (ALTER TABLE
+	 * child VALIDATE CONSTRAINT) while its ancestor's stays NOT VALID: the
+	 * ancestor's ADD CONSTRAINT ... NOT VALID above gives it to the child
+	 * unvalidated, so the child's is validated after it, in the same
+	 * object.  Without ONLY: a child that is valid has valid children
+	 * (validating it had to recurse), and with ONLY a parent refuses. */
+	dbk_strbuf_reset(&q);
+	dbk_strbuf_addstr(
+		&q, "WITH RECURSIVE anc AS (SELECT co.oid AS con, co.conrelid AS rel, co.conname, "
+		    "i.inhparent AS up, 1 AS depth FROM pg_constraint co JOIN pg_inherits i ON "
+		    "i.inhrelid = co.conrelid WHERE co.contype = 'c' AND co.convalidated AND "
+		    "co.coninhcount > 0 AND NOT co.conislocal UNION ALL SELECT anc.con, anc.rel, "
+		    "anc.conname, i.inhparent, anc.depth + 1 FROM anc JOIN pg_inherits i ON "
+		    "i.inhrelid = anc.up) SELECT DISTINCT ON (anc.con) anc.rel, pc.oid, 'ALTER TABLE ' "
+		    "|| " QN("n.nspname", "c.relname") " || ' VALIDATE CONSTRAINT ' || "
+		    "quote_ident(anc.conname) || ';' FROM anc JOIN pg_constraint pc ON pc.conrelid = "
+		    "anc.up AND pc.conname = anc.conname AND pc.contype = 'c' AND pc.conislocal AND NOT "
+		    "pc.convalidated JOIN pg_class c ON c.oid = anc.rel JOIN pg_namespace n ON n.oid = "
+		    "c.relnamespace ORDER BY anc.con, anc.depth, pc.oid");
+	cr = pgd_query(d, q.buf);
+	if (!cr)
+		goto fail;
+	for (int j = 0; j < PQntuples(cr); j++) {
+		long k = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(cr, j, 1));
+		if (k < 0 || !d->objs[k].sql || pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(cr, j, 0)) < 0)
+			continue;
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&s, "%s\n%s", d->objs[k].sql, PQgetvalue(cr, j, 2));
+		free(d->objs[k].sql);
+		d->objs[k].sql = dbk_strbuf_detach(&s);
 	}
 	PQclear(cr);
 
@@ -1727,6 +1810,48 @@ fail:
 
 /* Row types of relations, array types and multiranges: aliases of the
  * object that creates them. */
+/* A stored generated column calling a user's function that reads other
+ * tables (a SQL-standard body records them; a lookup marked IMMUTABLE)
+ * is computed again by COPY from rows those tables may not have yet: its
+ * values came back wrong, silently.  Its table's rows are updated once
+ * every row is loaded, first thing after the data, before any trigger,
+ * rule or policy exists: the columns it reads are set to themselves,
+ * which computes it again (SET ... = DEFAULT on it would not). */
+static int cat_generated_lookups(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+		d, "WITH RECURSIVE f AS (SELECT ad.adrelid AS rel, ad.oid AS def, dp.refobjid AS fn FROM "
+		   "pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = "
+		   "ad.adnum AND a.attgenerated = 's' JOIN pg_depend dp ON dp.classid = "
+		   "'pg_attrdef'::regclass AND dp.objid = ad.oid AND dp.refclassid = "
+		   "'pg_proc'::regclass AND dp.refobjid >= 16384 UNION SELECT f.rel, f.def, "
+		   "dp.refobjid FROM f JOIN pg_depend dp ON dp.classid = 'pg_proc'::regclass AND "
+		   "dp.objid = f.fn AND dp.refclassid = 'pg_proc'::regclass AND dp.refobjid >= 16384) "
+		   "SELECT f.rel, string_agg(DISTINCT quote_ident(ba.attname) || ' = ' || "
+		   "quote_ident(ba.attname), ', ') FROM f JOIN pg_depend bd ON bd.classid = "
+		   "'pg_attrdef'::regclass AND bd.objid = f.def AND bd.refclassid = 'pg_class'::regclass "
+		   "AND bd.refobjid = f.rel AND bd.refobjsubid > 0 JOIN pg_attribute ba ON ba.attrelid = "
+		   "f.rel AND ba.attnum = bd.refobjsubid AND ba.attgenerated = '' AND ba.attidentity <> 'a' WHERE EXISTS (SELECT 1 FROM pg_depend dp WHERE "
+		   "dp.classid = 'pg_proc'::regclass AND dp.objid = f.fn AND dp.refclassid = "
+		   "'pg_class'::regclass AND dp.refobjid <> f.rel) GROUP BY f.rel ORDER BY 1");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long t = pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 0));
+		if (t < 0 || !d->objs[t].has_data)
+			continue;
+		struct dbk_strbuf s = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&s, "UPDATE ONLY %s SET %s;", d->objs[t].ident, PQgetvalue(r, i, 1));
+		char *nsp = cat_strdup(d->objs[t].nsp), *name = cat_strdup(d->objs[t].name);
+		size_t k = pgd_add_obj(d, 0, 0, PGK_INDEX, nsp, name);
+		free(nsp);
+		free(name);
+		d->objs[k].sql = dbk_strbuf_detach(&s);
+	}
+	PQclear(r);
+	return 0;
+}
+
 static int cat_type_aliases(struct pgd_dump *d)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
@@ -1799,6 +1924,96 @@ static int cat_indexes(struct pgd_dump *d)
 	return 0;
 }
 
+/* The internal triggers of keys disabled in the source (ALTER TABLE ...
+ * DISABLE TRIGGER ALL, left so after a bulk load: common), which the
+ * restore's ADD CONSTRAINT makes enabled under other names.  They are
+ * found again by their key, table, function and type, and set as the
+ * source's, after their key (a superuser's restore: only a superuser may
+ * alter them).  A foreign key whose checks were disabled may hold rows
+ * that fail it: it is added NOT VALID, then validated, or, failing that,
+ * marked valid as the source's is (superuser), so the rows and the key
+ * both come back. */
+static int cat_constraint_triggers(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+		d,
+		"SELECT tg.tgconstraint, string_agg(format(E'    FOR n IN SELECT t.tgname FROM "
+		"pg_catalog.pg_trigger t JOIN pg_catalog.pg_constraint c ON c.oid = t.tgconstraint "
+		"JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE c.conname = %L AND c.conrelid = "
+		"%L::pg_catalog.regclass AND t.tgrelid = %L::pg_catalog.regclass AND p.proname = %L "
+		"AND t.tgtype = %s LOOP\\n        EXECUTE pg_catalog.format(''ALTER TABLE ONLY %%s %s "
+		"TRIGGER %%I'', %L, n);\\n    END LOOP;\\n', co.conname, " QN("cn.nspname", "cr.relname")
+		", " QN("tn.nspname", "tr.relname") ", p.proname, tg.tgtype, CASE tg.tgenabled WHEN "
+		"'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, "
+		QN("tn.nspname", "tr.relname") "), '' ORDER BY tg.oid), "
+		/* 2: a foreign key on a table (not partitioned) whose checks or
+		 * actions are disabled: its ADD as written, without the ';' */
+		"CASE WHEN co.contype = 'f' AND co.convalidated AND cr.relkind <> 'p' "
+		"THEN 'ALTER TABLE ONLY ' || "
+		QN("cn.nspname", "cr.relname") " || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' "
+		"|| pg_get_constraintdef(co.oid) END, "
+		/* 4 */ "format('ALTER TABLE ONLY %s VALIDATE CONSTRAINT %I', " QN("cn.nspname", "cr.relname")
+		", co.conname), format('UPDATE pg_catalog.pg_constraint SET convalidated = true WHERE "
+		"conname = %L AND conrelid = %L::pg_catalog.regclass', co.conname, "
+		QN("cn.nspname", "cr.relname") ") FROM pg_trigger tg JOIN pg_constraint co ON co.oid = "
+		"tg.tgconstraint JOIN pg_proc p ON p.oid = tg.tgfoid JOIN pg_class cr ON cr.oid = "
+		"co.conrelid JOIN pg_namespace cn ON cn.oid = cr.relnamespace JOIN pg_class tr ON "
+		"tr.oid = tg.tgrelid JOIN pg_namespace tn ON tn.oid = tr.relnamespace WHERE "
+		"tg.tgisinternal AND tg.tgenabled <> 'O' AND co.contype IN ('f', 'p', 'u', 'x') GROUP "
+		"BY tg.tgconstraint, co.oid, co.contype, co.convalidated, co.conname, cr.relkind, "
+		"cn.nspname, cr.relname ORDER BY 1");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0));
+		for (int hops = 0; k >= 0 && d->objs[k].alias >= 0 && hops < 16; hops++)
+			k = d->objs[k].alias;
+		if (k < 0 || !d->objs[k].sql)
+			continue;
+		struct pgd_obj *o = &d->objs[k];
+		struct dbk_strbuf s = DBK_STRBUF_INIT, body = DBK_STRBUF_INIT;
+		const char *add = PQgetvalue(r, i, 2);
+		char *at = NULL;
+		if (!PQgetisnull(r, i, 2)) {
+			struct dbk_strbuf stmt = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&stmt, "%s;", add);
+			at = strstr(o->sql, stmt.buf);
+			dbk_strbuf_release(&stmt);
+		}
+		if (at) {
+			/* ADD ... NOT VALID in place of the ADD, then validated */
+			size_t len = strlen(add);
+			dbk_strbuf_add(&s, o->sql, (size_t)(at - o->sql) + len);
+			dbk_strbuf_addstr(&s, " NOT VALID;\n");
+			dbk_strbuf_addf(&body,
+					"\nBEGIN\n    %s;\nEXCEPTION WHEN foreign_key_violation THEN\n"
+					"    IF current_setting('is_superuser') = 'on' THEN\n"
+					"        %s;\n    END IF;\nEND\n",
+					PQgetvalue(r, i, 3), PQgetvalue(r, i, 4));
+			dbk_strbuf_addstr(&s, "DO ");
+			pgd_add_dollar(&s, body.buf);
+			dbk_strbuf_addstr(&s, ";");
+			dbk_strbuf_addstr(&s, at + len + 1);
+			dbk_strbuf_reset(&body);
+		} else {
+			dbk_strbuf_addstr(&s, o->sql);
+		}
+		dbk_strbuf_addf(&body,
+				"\nDECLARE\n    n name;\nBEGIN\n"
+				"    IF current_setting('is_superuser') <> 'on' THEN\n        RETURN;\n"
+				"    END IF;\n%sEND\n",
+				PQgetvalue(r, i, 1));
+		dbk_strbuf_addstr(&s, "\nDO ");
+		pgd_add_dollar(&s, body.buf);
+		dbk_strbuf_addstr(&s, ";");
+		dbk_strbuf_release(&body);
+		free(o->sql);
+		o->sql = dbk_strbuf_detach(&s);
+	}
+	PQclear(r);
+	return 0;
+}
+
 static int cat_constraints(struct pgd_dump *d)
 {
 	long *idx = NULL;
@@ -1846,27 +2061,45 @@ static int cat_constraints(struct pgd_dump *d)
 	PQclear(r);
 	free(idx);
 	/* foreign keys cloned onto partitions are made by their parent's:
-	 * aliases of it, named for their comments */
-	r = pgd_query(d, "WITH RECURSIVE up AS (SELECT oid AS clone, conparentid AS p FROM "
-			 "pg_constraint WHERE contype = 'f' AND conparentid <> 0 UNION ALL SELECT "
-			 "up.clone, k.conparentid FROM up JOIN pg_constraint k ON k.oid = up.p WHERE "
-			 "k.conparentid <> 0) SELECT up.clone, up.p, quote_ident(k.conname) || ' ON ' || "
-			 QN("kn.nspname", "kc.relname") " FROM up JOIN pg_constraint rt ON rt.oid = "
-			 "up.p AND rt.conparentid = 0 JOIN pg_constraint k ON k.oid = up.clone JOIN "
-			 "pg_class kc ON kc.oid = k.conrelid JOIN pg_namespace kn ON kn.oid = "
-			 "kc.relnamespace");
+	 * aliases of it, named for their comments.  A clone is named like
+	 * its parent, unless the partition had the key before it was
+	 * attached (or the name was taken): such a clone is made first, on
+	 * its partition, under its own name, and the parent's ADD CONSTRAINT
+	 * takes it as its clone, as ATTACH PARTITION did; the deepest first,
+	 * so that each level finds its partitions' keys made. */
+	r = pgd_query(d, "WITH RECURSIVE up AS (SELECT oid AS clone, conparentid AS p, 1 AS depth "
+			 "FROM pg_constraint WHERE contype = 'f' AND conparentid <> 0 UNION ALL SELECT "
+			 "up.clone, k.conparentid, up.depth + 1 FROM up JOIN pg_constraint k ON k.oid = "
+			 "up.p WHERE k.conparentid <> 0) SELECT up.clone, up.p, quote_ident(k.conname) || "
+			 "' ON ' || " QN("kn.nspname", "kc.relname") ", k.conrelid <> kp.conrelid AND "
+			 "k.conname <> kp.conname, 'ALTER TABLE ' || CASE WHEN kc.relkind = 'p' THEN '' "
+			 "ELSE 'ONLY ' END || " QN("kn.nspname", "kc.relname") " || ' ADD CONSTRAINT ' || "
+			 "quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid) || ';', k.conrelid "
+			 "FROM up JOIN "
+			 "pg_constraint rt ON rt.oid = up.p AND rt.conparentid = 0 JOIN pg_constraint k ON "
+			 "k.oid = up.clone JOIN pg_constraint kp ON kp.oid = k.conparentid JOIN pg_class kc "
+			 "ON kc.oid = k.conrelid JOIN pg_namespace kn ON kn.oid = kc.relnamespace ORDER BY "
+			 "up.p, up.depth, up.clone");
 	if (!r)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
 		long root = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 1));
-		if (root < 0 || pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0)) >= 0)
+		/* (a partition left out by the filters takes its key along) */
+		if (root < 0 || pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0)) >= 0 ||
+		    pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(r, i, 5)) < 0)
 			continue;
 		size_t k = cat_add_alias(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(r, i, 0), (size_t)root);
 		d->objs[k].objtype = cat_strdup("CONSTRAINT");
 		d->objs[k].ident = pgd_field(r, i, 2);
+		if (cat_bool(r, i, 3) && d->objs[root].sql) {
+			struct dbk_strbuf sb = DBK_STRBUF_INIT;
+			dbk_strbuf_addf(&sb, "%s\n%s", PQgetvalue(r, i, 4), d->objs[root].sql);
+			free(d->objs[root].sql);
+			d->objs[root].sql = dbk_strbuf_detach(&sb);
+		}
 	}
 	PQclear(r);
-	return 0;
+	return cat_constraint_triggers(d);
 }
 
 /* Partition indexes (and constraint indexes) attached to their parent. */
@@ -2357,6 +2590,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_relations(d);
 	if (rc == 0)
 		cat_link_sequences(d);
+	if (rc == 0)
+		rc = cat_generated_lookups(d);
 	if (rc == 0)
 		rc = cat_type_aliases(d);
 	if (rc == 0)
