@@ -711,6 +711,75 @@ static int cat_extension_acls(struct pgd_dump *d)
 	return 0;
 }
 
+/* Privileges the user changed on the objects initdb made in pg_catalog, on
+ * pg_catalog itself and on the built-in languages (REVOKE EXECUTE ON
+ * FUNCTION pg_catalog.pg_read_file FROM PUBLIC, GRANT SELECT ON
+ * pg_catalog.pg_authid TO an auditor): the restore's database has initdb's,
+ * so they are written as the difference from the initial privileges of
+ * pg_init_privs, as pg_dump does.  information_schema has no rows there,
+ * so what initdb gave its objects is not known: like pg_dump, its
+ * privileges are not written.  Members of extensions (plpgsql's handlers
+ * live in pg_catalog) are left to cat_extension_acls; column privileges
+ * to acl_columns. */
+static int cat_system_acls(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	struct {
+		const char *cat, *acl, *owner, *kind, *type, *ident, *nsp, *from, *where;
+	} k[] = {
+		{"pg_class", "o.relacl", "o.relowner",
+		 "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"",
+		 "CASE WHEN o.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END",
+		 QN("n.nspname", "o.relname"), "n.nspname",
+		 "pg_class o JOIN pg_namespace n ON n.oid = o.relnamespace",
+		 "o.relkind IN ('r', 'v', 'm', 'S', 'f', 'p')"},
+		{"pg_proc", "o.proacl", "o.proowner", "'f'",
+		 "CASE WHEN o.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END",
+		 QN("n.nspname", "o.proname") " || '(' || oidvectortypes(o.proargtypes) || ')'",
+		 "n.nspname", "pg_proc o JOIN pg_namespace n ON n.oid = o.pronamespace", "true"},
+		{"pg_type", "o.typacl", "o.typowner", "'T'", "'TYPE'", QN("n.nspname", "o.typname"),
+		 "n.nspname", "pg_type o JOIN pg_namespace n ON n.oid = o.typnamespace", "true"},
+		{"pg_namespace", "o.nspacl", "o.nspowner", "'n'", "'SCHEMA'", "quote_ident(o.nspname)",
+		 "o.nspname", "pg_namespace o", "true"},
+		{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
+		 "'pg_catalog'::name", "pg_language o", "o.oid < 16384"},
+	};
+	dbk_strbuf_addstr(&q, "SELECT * FROM (");
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		struct dbk_strbuf init = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&init,
+				"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = "
+				"'%s'::regclass AND ip.objoid = o.oid AND ip.objsubid = 0)",
+				k[i].cat);
+		dbk_strbuf_addf(&q, "%sSELECT %s AS nsp, %s, %s, ", i ? " UNION ALL " : "",
+				k[i].nsp, k[i].type, k[i].ident);
+		pgd_acl_sql(&q, k[i].acl, k[i].owner, k[i].kind, init.buf);
+		dbk_strbuf_addf(&q,
+				" AS lines FROM %s WHERE %s AND NOT EXISTS (SELECT 1 FROM pg_depend "
+				"xd WHERE xd.classid = '%s'::regclass AND xd.objid = o.oid AND "
+				"xd.deptype = 'e')",
+				k[i].from, k[i].where, k[i].cat);
+		dbk_strbuf_release(&init);
+	}
+	dbk_strbuf_addstr(&q, ") s WHERE nsp = 'pg_catalog' AND lines IS NOT NULL ORDER BY 1, 2, 3");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (!pgd_schema_wanted(d, PQgetvalue(r, i, 0)))
+			continue;
+		size_t o = pgd_add_obj(d, 0, 0, PGK_ALIAS, PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+		d->objs[o].section = PGD_POST;
+		d->objs[o].acl_only = 1;
+		d->objs[o].granttype = pgd_field(r, i, 1);
+		d->objs[o].ident = pgd_field(r, i, 2);
+		d->objs[o].acl = pgd_field(r, i, 3);
+	}
+	PQclear(r);
+	return 0;
+}
+
 static int cat_collations(struct pgd_dump *d)
 {
 	const char *loc = d->ver >= 170000   ? "c.colllocale"
@@ -2383,6 +2452,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_extension_acls(d);
 	if (rc == 0)
 		rc = cat_extension_comments(d);
+	if (rc == 0)
+		rc = cat_system_acls(d);
 	if (rc == 0)
 		rc = cat_refused(d);
 	return rc;
