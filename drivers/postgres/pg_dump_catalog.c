@@ -578,8 +578,18 @@ static int cat_extension_added(struct pgd_dump *d)
 static void cat_extension_block(struct pgd_dump *d, const PGresult *r, const char *what)
 {
 	struct dbk_strbuf body = DBK_STRBUF_INIT;
+	long held = -1;
 	for (int i = 0; i < PQntuples(r); i++) {
 		long x = pgd_find(d, 3079u, cat_oid(r, i, 0));
+		/* initdb's extension (plpgsql) is in every database and is not
+		 * dumped: its block goes after the data, in an object of its own */
+		if (x < 0 && cat_oid(r, i, 0) < 16384u) {
+			if (held < 0 || d->objs[held].objid != cat_oid(r, i, 0)) {
+				held = (long)pgd_add_obj(d, 0, cat_oid(r, i, 0), PGK_ALIAS, "", "");
+				d->objs[held].section = PGD_POST;
+			}
+			x = held;
+		}
 		if (x < 0)
 			continue;
 		dbk_strbuf_addstr(&body, "    BEGIN\n        EXECUTE ");
@@ -617,12 +627,17 @@ static int cat_extension_comments(struct pgd_dump *d)
 		   "JOIN pg_depend dp ON dp.classid = "
 		   "ds.classoid AND dp.objid = ds.objoid AND dp.deptype = 'e' AND dp.refclassid = "
 		   "'pg_extension'::regclass JOIN pg_extension e ON e.oid = dp.refobjid, "
-		   "pg_identify_object(ds.classoid, ds.objoid, 0) i WHERE ds.objsubid = 0 AND e.oid "
-		   ">= 16384 AND ds.xmin <> e.xmin AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
+		   "pg_identify_object(ds.classoid, ds.objoid, 0) i WHERE ds.objsubid = 0 AND "
+		   "ds.xmin <> e.xmin AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
 		   "ed.refclassid = 'pg_extension'::regclass AND ed.refobjid = e.oid AND ed.deptype "
 		   "= 'e' AND ed.xmin = ds.xmin) AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
 		   "ed.classid = 'pg_extension'::regclass AND ed.objid = e.oid AND ed.xmin = ds.xmin) "
-		   "ORDER BY 1, 2");
+		   /* the comment of initdb's extension itself (pg_read_comments
+		    * skips objects initdb made) */
+		   "UNION ALL SELECT e.oid, 'COMMENT ON EXTENSION ' || quote_ident(e.extname) || ' IS ' "
+		   "|| quote_literal(ds.description) FROM pg_description ds JOIN pg_extension e ON "
+		   "ds.classoid = 'pg_extension'::regclass AND ds.objoid = e.oid AND ds.objsubid = 0 "
+		   "WHERE e.oid < 16384 AND ds.xmin <> e.xmin ORDER BY 1, 2");
 	if (!r)
 		return dbk_errcode();
 	cat_extension_block(d, r, "the comment");
@@ -634,7 +649,7 @@ static int cat_extension_comments(struct pgd_dump *d)
 		   "dp.deptype = 'e' AND dp.refclassid = 'pg_extension'::regclass JOIN pg_extension e "
 		   "ON e.oid = dp.refobjid, pg_identify_object(sd.classid, sd.objid, 0) i WHERE "
 		   "sd.deptype = 'o' AND sd.objsubid = 0 AND sd.dbid = (SELECT oid FROM pg_database "
-		   "WHERE datname = current_database()) AND e.oid >= 16384 ORDER BY 1, 2");
+		   "WHERE datname = current_database()) ORDER BY 1, 2");
 	if (!r)
 		return dbk_errcode();
 	cat_extension_block(d, r, "the owner");
