@@ -95,6 +95,15 @@ void pgd_add_ident(struct dbk_strbuf *sb, const char *s)
 	dbk_strbuf_addch(sb, '"');
 }
 
+void pgd_add_do(struct dbk_strbuf *sb, const char *what, const char *body)
+{
+	struct dbk_strbuf all = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(&all, "\n-- dbkeep:do %s%s", what, body);
+	dbk_strbuf_addstr(sb, "DO ");
+	pgd_add_dollar(sb, all.buf);
+	dbk_strbuf_release(&all);
+}
+
 void pgd_add_dollar(struct dbk_strbuf *sb, const char *body)
 {
 	char tag[32] = "$dbk$";
@@ -388,8 +397,7 @@ static int pgd_write_refreshes(struct pgd_dump *d)
 			    "EXCEPTION WHEN OTHERS THEN\n    RAISE WARNING 'materialized "
 			    "view %% left unpopulated: %%', %s, SQLERRM;\nEND\n",
 			    lit.buf);
-			dbk_strbuf_addstr(&sb, "DO ");
-			pgd_add_dollar(&sb, body.buf);
+			pgd_add_do(&sb, "other", body.buf);
 			dbk_strbuf_addstr(&sb, ";\n\n");
 			dbk_strbuf_release(&body);
 			dbk_strbuf_release(&lit);

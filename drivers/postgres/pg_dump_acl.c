@@ -173,8 +173,7 @@ void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on
 				    "THEN\n        SET SESSION AUTHORIZATION %.*s;\n    END "
 				    "IF;\n    %s\n    RESET SESSION AUTHORIZATION;\nEND\n",
 				    (int)glen, grantor, stmt.buf);
-				dbk_strbuf_addstr(sb, "DO ");
-				pgd_add_dollar(sb, body.buf);
+				pgd_add_do(sb, "privileges", body.buf);
 				dbk_strbuf_addstr(sb, ";\n");
 				dbk_strbuf_release(&body);
 			} else {
@@ -291,8 +290,7 @@ int pgd_write_roles(struct pgd_dump *d)
 				  "role % (NOLOGIN, no password)', ");
 		pgd_add_literal(&body, role);
 		dbk_strbuf_addstr(&body, ";\n    END IF;\nEND\n");
-		dbk_strbuf_addstr(&sb, "DO ");
-		pgd_add_dollar(&sb, body.buf);
+		pgd_add_do(&sb, "roles", body.buf);
 		dbk_strbuf_addstr(&sb, ";\n");
 		rc = pgd_write(d, sb.buf);
 	}
@@ -547,15 +545,16 @@ int pgd_write_database_props(struct pgd_dump *d)
 	PQclear(r);
 	int rc = 0;
 	const struct dbk_strbuf *blocks[] = {&owner_body, &body, &acl_body};
+	const char *const what[] = {"owner", "other", "privileges"};
 	for (size_t i = 0; i < 3 && rc == 0; i++) {
 		if (!blocks[i]->len)
 			continue;
 		struct dbk_strbuf full = DBK_STRBUF_INIT;
 		dbk_strbuf_reset(&q);
-		dbk_strbuf_addstr(
-		    &q, "-- database-level properties (of the database loaded into)\nDO ");
+		dbk_strbuf_addstr(&q,
+				  "-- database-level properties (of the database loaded into)\n");
 		dbk_strbuf_addf(&full, "\nBEGIN\n%sEND\n", blocks[i]->buf);
-		pgd_add_dollar(&q, full.buf);
+		pgd_add_do(&q, what[i], full.buf);
 		dbk_strbuf_release(&full);
 		dbk_strbuf_addstr(&q, ";\n\n");
 		rc = pgd_write(d, q.buf);

@@ -445,8 +445,7 @@ static void cat_guard_one(struct dbk_strbuf *sb, const PGresult *r, int i, const
 			"    EXCEPTION WHEN dependent_objects_still_exist THEN\n        NULL;\n"
 			"    END;\nEND\n",
 			lit.buf, lit.buf);
-	dbk_strbuf_addstr(sb, "DO ");
-	pgd_add_dollar(sb, body.buf);
+	pgd_add_do(sb, "other", body.buf);
 	dbk_strbuf_addstr(sb, ";\n");
 	dbk_strbuf_release(&body);
 	dbk_strbuf_release(&what);
@@ -555,8 +554,7 @@ static int cat_extension_added(struct pgd_dump *d)
 			free(o->acl);
 			o->acl = NULL;
 		}
-		dbk_strbuf_addstr(&s, "DO ");
-		pgd_add_dollar(&s, body.buf);
+		pgd_add_do(&s, "other", body.buf);
 		dbk_strbuf_addstr(&s, ";");
 		free(o->sql);
 		o->sql = dbk_strbuf_detach(&s);
@@ -601,8 +599,8 @@ static void cat_extension_block(struct pgd_dump *d, const PGresult *r, const cha
 		if (i + 1 == PQntuples(r) || cat_oid(r, i + 1, 0) != cat_oid(r, i, 0)) {
 			struct dbk_strbuf all = DBK_STRBUF_INIT;
 			dbk_strbuf_addf(&all, "\nBEGIN\n%sEND\n", body.buf);
-			dbk_strbuf_addstr(&d->objs[x].extra, "DO ");
-			pgd_add_dollar(&d->objs[x].extra, all.buf);
+			pgd_add_do(&d->objs[x].extra, strcmp(what, "the owner") == 0 ? "owner" : "other",
+				   all.buf);
 			dbk_strbuf_addstr(&d->objs[x].extra, ";\n");
 			dbk_strbuf_release(&all);
 			dbk_strbuf_reset(&body);
@@ -1299,8 +1297,7 @@ static void cat_inherit_later(struct dbk_strbuf *s, const struct pgd_obj *o,
 					"conname IN (%s);\n",
 					rel.buf, unlocon->buf);
 		dbk_strbuf_addstr(&body, "    END IF;\nEND\n");
-		dbk_strbuf_addstr(s, "DO ");
-		pgd_add_dollar(s, body.buf);
+		pgd_add_do(s, "other", body.buf);
 		dbk_strbuf_addstr(s, ";\n");
 		dbk_strbuf_release(&body);
 		dbk_strbuf_release(&rel);

@@ -6,7 +6,8 @@
 # a user would check by hand: privileges changed on pg_catalog's objects
 # (and on a catalog's column) are back, and so are the comments and the
 # owner given to plpgsql, which initdb makes in every database and the dump
-# does not make again.
+# does not make again; a restore without privileges and owners keeps the
+# comments and settings whose text says "grant" or "owner to".
 . "$(dirname "$0")/lib.sh"
 need_pg
 
@@ -51,7 +52,7 @@ q_plpgsql="SELECT concat_ws(' | ', obj_description((SELECT oid FROM pg_extension
 	obj_description((SELECT oid FROM pg_language WHERE lanname = 'plpgsql'), 'pg_language'),
 	(SELECT lanowner::regrole::text FROM pg_language WHERE lanname = 'plpgsql'))"
 same "comments and the owner given to plpgsql, its extension and a member" \
-	"the extension's comment, changed | validator | procedural | dbk_tt_mid" \
+	"the extension's comment, changed | validator: revoke nothing, grant nothing | procedural | dbk_tt_mid" \
 	"$(pg -d dbk_torture_copy -c "$q_plpgsql")"
 same "enum labels in their order" "awful,sad,meh,fine,happy,ecstatic" \
 	"$(pg -d dbk_torture_copy -c "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = 'tt.mood'::regtype")"
@@ -63,6 +64,14 @@ run 0 "restore --no-privileges --no-owner" "$DBKEEP" restore 1 -d "$T/bk" --targ
 	--force -q --no-privileges --no-owner
 same "no privileges restored on pg_catalog's objects" "" \
 	"$(pg -d dbk_torture_noacl -c "SELECT proacl FROM pg_proc WHERE oid = 'pg_catalog.pg_sleep(float8)'::regprocedure")"
+# ...but comments and settings whose text says grant, revoke, owner to or
+# create role are no privileges nor owners
+q_said="SELECT concat_ws(' | ', shobj_description(d.oid, 'pg_database'),
+	(SELECT count(*) FROM pg_db_role_setting s WHERE s.setdatabase = d.oid),
+	obj_description('pg_catalog.plpgsql_validator(oid)'::regprocedure, 'pg_proc'))
+	FROM pg_database d WHERE d.datname = current_database()"
+same "comments and settings that say grant or owner to, restored without privileges and owners" \
+	"$(pg -d "$db" -c "$q_said")" "$(pg -d dbk_torture_noacl -c "$q_said")"
 
 pg_drop dbk_torture_noacl
 pg_drop dbk_torture_copy

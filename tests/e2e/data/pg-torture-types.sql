@@ -249,7 +249,7 @@ REVOKE USAGE ON TYPE pg_catalog.money FROM PUBLIC;
 
 -- comments and an owner given to plpgsql, its extension and a member
 COMMENT ON EXTENSION plpgsql IS 'the extension''s comment, changed';
-COMMENT ON FUNCTION pg_catalog.plpgsql_validator(oid) IS 'validator';
+COMMENT ON FUNCTION pg_catalog.plpgsql_validator(oid) IS 'validator: revoke nothing, grant nothing';
 ALTER LANGUAGE plpgsql OWNER TO dbk_tt_mid;
 
 -- database settings a dump or restore session must not take
@@ -260,4 +260,7 @@ DO $$BEGIN
     EXECUTE format('ALTER DATABASE %I SET bytea_output = %L', current_database(), 'escape');
     EXECUTE format('ALTER DATABASE %I SET IntervalStyle = %L', current_database(), 'iso_8601');
     EXECUTE format('ALTER DATABASE %I SET search_path = %L', current_database(), 'tt, "$user"');
+    -- words a --no-privileges or --no-owner restore must not take for a
+    -- grant or an owner
+    EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), E'Grant desk\nthe owner to ask: create role requests, revoke badges');
 END$$;
