@@ -410,6 +410,35 @@ static int pgd_write_refreshes(struct pgd_dump *d)
 	return rc;
 }
 
+/* A database the user dropped plpgsql from: the restore's, made from a
+ * template that has it (and whose DO blocks above need it), drops it at
+ * the end, so that it holds no extension the source did not.  The block
+ * runs in plpgsql itself, which is allowed to drop its own extension; one
+ * the restoring role may not drop, or that objects of the target use, is
+ * left with a warning. */
+static int pgd_write_no_plpgsql(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(d, "SELECT NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname "
+				   "= 'plpgsql') AND NOT EXISTS (SELECT 1 FROM pg_language WHERE "
+				   "lanname = 'plpgsql')");
+	if (!r)
+		return dbk_errcode();
+	int absent = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (!absent)
+		return 0;
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	dbk_strbuf_addstr(&sb, "-- plpgsql, which the source database does not have\n");
+	pgd_add_do(&sb, "other",
+		   "\nBEGIN\n    DROP EXTENSION IF EXISTS plpgsql;\nEXCEPTION WHEN OTHERS THEN\n"
+		   "    RAISE WARNING 'dbkeep: plpgsql, which the source does not have, not "
+		   "dropped: %', SQLERRM;\nEND\n");
+	dbk_strbuf_addstr(&sb, ";\n\n");
+	int rc = pgd_write(d, sb.buf);
+	dbk_strbuf_release(&sb);
+	return rc;
+}
+
 static int pgd_write_post(struct pgd_dump *d)
 {
 	size_t n = 0;
@@ -433,6 +462,8 @@ static int pgd_write_post(struct pgd_dump *d)
 		rc = pgd_write_refreshes(d);
 	if (rc == 0)
 		rc = pgd_write_database_props(d);
+	if (rc == 0)
+		rc = pgd_write_no_plpgsql(d);
 	/* event triggers last: they would fire on the statements above */
 	for (size_t i = 0; rc == 0 && i < d->nobjs; i++)
 		if (d->objs[i].kind == PGK_EVENT_TRIGGER && d->objs[i].alias < 0)

@@ -74,6 +74,22 @@ same "comments and settings that say grant or owner to, restored without privile
 	"$(pg -d "$db" -c "$q_said")" "$(pg -d dbk_torture_noacl -c "$q_said")"
 
 pg_drop dbk_torture_noacl
+
+# A database the user dropped plpgsql from is restored without it (the
+# new database's template has it, and the dump's DO blocks use it).
+pg_recreate dbk_noplpgsql
+check "a database without plpgsql" pg -d dbk_noplpgsql -c "DROP EXTENSION plpgsql;
+	CREATE TABLE t (id int PRIMARY KEY, s text); INSERT INTO t VALUES (1, 'x');
+	CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS 'SELECT \$1'; GRANT SELECT ON t TO dbk_tt_mid"
+check "dbk_noplpgsql: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle dbk_noplpgsql dbkeep
+check "dbk_noplpgsql: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle dbk_noplpgsql psql SKIP_SOURCE_CHECK=1
+run 0 "its backup" "$DBKEEP" backup --db dbk_noplpgsql -d "$T/np" -q
+run 0 "its restore on 2 connections" "$DBKEEP" restore 1 -d "$T/np" --target dbk_noplpgsql_copy --force -q -j 2
+same "no plpgsql in the restored database, its rows there" "0 1" \
+	"$(pg -d dbk_noplpgsql_copy -c "SELECT (SELECT count(*) FROM pg_extension WHERE extname = 'plpgsql') || ' ' || (SELECT count(*) FROM t)")"
+pg_drop dbk_noplpgsql_copy
+pg_drop rt_dbk_noplpgsql
+pg_drop dbk_noplpgsql
 pg_drop dbk_torture_copy
 pg_drop "rt_$db"
 pg_drop "$db"
