@@ -533,13 +533,13 @@ int pgd_write_database_props(struct pgd_dump *d)
 			pgd_add_literal(&args, PQgetvalue(r, i, 1));
 			dbk_strbuf_addstr(&args, ", ");
 			pgd_add_literal(&args, PQgetvalue(r, i, 2));
-			acl_exec(&body, "ALTER ROLE %I IN DATABASE %I SET %s TO %s", args.buf);
+			acl_exec(&body, "ALTER ROLE %I IN DATABASE %I SET %I TO %s", args.buf);
 		} else {
 			dbk_strbuf_addstr(&args, "current_database(), ");
 			pgd_add_literal(&args, PQgetvalue(r, i, 1));
 			dbk_strbuf_addstr(&args, ", ");
 			pgd_add_literal(&args, PQgetvalue(r, i, 2));
-			acl_exec(&body, "ALTER DATABASE %I SET %s TO %s", args.buf);
+			acl_exec(&body, "ALTER DATABASE %I SET %I TO %s", args.buf);
 		}
 	}
 	PQclear(r);

@@ -260,6 +260,9 @@ DO $$BEGIN
     EXECUTE format('ALTER DATABASE %I SET bytea_output = %L', current_database(), 'escape');
     EXECUTE format('ALTER DATABASE %I SET IntervalStyle = %L', current_database(), 'iso_8601');
     EXECUTE format('ALTER DATABASE %I SET search_path = %L', current_database(), 'tt, "$user"');
+    -- a custom setting whose name keeps its case only when quoted
+    EXECUTE format('ALTER DATABASE %I SET %I = %L', current_database(), 'App.Mode', 'it''s 100% "odd"');
+    EXECUTE format('ALTER ROLE dbk_tt_mid IN DATABASE %I SET %I = %L', current_database(), 'App.Role', '');
     -- words a --no-privileges or --no-owner restore must not take for a
     -- grant or an owner
     EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), E'Grant desk\nthe owner to ask: create role requests, revoke badges');
