@@ -95,6 +95,15 @@ void pgd_add_ident(struct dbk_strbuf *sb, const char *s)
 	dbk_strbuf_addch(sb, '"');
 }
 
+void pgd_add_do(struct dbk_strbuf *sb, const char *what, const char *body)
+{
+	struct dbk_strbuf all = DBK_STRBUF_INIT;
+	dbk_strbuf_addf(&all, "\n-- dbkeep:do %s%s", what, body);
+	dbk_strbuf_addstr(sb, "DO ");
+	pgd_add_dollar(sb, all.buf);
+	dbk_strbuf_release(&all);
+}
+
 void pgd_add_dollar(struct dbk_strbuf *sb, const char *body)
 {
 	char tag[32] = "$dbk$";
@@ -388,8 +397,7 @@ static int pgd_write_refreshes(struct pgd_dump *d)
 			    "EXCEPTION WHEN OTHERS THEN\n    RAISE WARNING 'materialized "
 			    "view %% left unpopulated: %%', %s, SQLERRM;\nEND\n",
 			    lit.buf);
-			dbk_strbuf_addstr(&sb, "DO ");
-			pgd_add_dollar(&sb, body.buf);
+			pgd_add_do(&sb, "other", body.buf);
 			dbk_strbuf_addstr(&sb, ";\n\n");
 			dbk_strbuf_release(&body);
 			dbk_strbuf_release(&lit);
@@ -399,6 +407,35 @@ static int pgd_write_refreshes(struct pgd_dump *d)
 	}
 	free(seen);
 	free(unpop);
+	return rc;
+}
+
+/* A database the user dropped plpgsql from: the restore's, made from a
+ * template that has it (and whose DO blocks above need it), drops it at
+ * the end, so that it holds no extension the source did not.  The block
+ * runs in plpgsql itself, which is allowed to drop its own extension; one
+ * the restoring role may not drop, or that objects of the target use, is
+ * left with a warning. */
+static int pgd_write_no_plpgsql(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(d, "SELECT NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname "
+				   "= 'plpgsql') AND NOT EXISTS (SELECT 1 FROM pg_language WHERE "
+				   "lanname = 'plpgsql')");
+	if (!r)
+		return dbk_errcode();
+	int absent = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (!absent)
+		return 0;
+	struct dbk_strbuf sb = DBK_STRBUF_INIT;
+	dbk_strbuf_addstr(&sb, "-- plpgsql, which the source database does not have\n");
+	pgd_add_do(&sb, "other",
+		   "\nBEGIN\n    DROP EXTENSION IF EXISTS plpgsql;\nEXCEPTION WHEN OTHERS THEN\n"
+		   "    RAISE WARNING 'dbkeep: plpgsql, which the source does not have, not "
+		   "dropped: %', SQLERRM;\nEND\n");
+	dbk_strbuf_addstr(&sb, ";\n\n");
+	int rc = pgd_write(d, sb.buf);
+	dbk_strbuf_release(&sb);
 	return rc;
 }
 
@@ -425,6 +462,8 @@ static int pgd_write_post(struct pgd_dump *d)
 		rc = pgd_write_refreshes(d);
 	if (rc == 0)
 		rc = pgd_write_database_props(d);
+	if (rc == 0)
+		rc = pgd_write_no_plpgsql(d);
 	/* event triggers last: they would fire on the statements above */
 	for (size_t i = 0; rc == 0 && i < d->nobjs; i++)
 		if (d->objs[i].kind == PGK_EVENT_TRIGGER && d->objs[i].alias < 0)

@@ -166,8 +166,7 @@ void pgd_acl_statements(struct dbk_strbuf *sb, const char *lines, const char *on
 				    "THEN\n        SET SESSION AUTHORIZATION %.*s;\n    END "
 				    "IF;\n    %s\n    RESET SESSION AUTHORIZATION;\nEND\n",
 				    (int)glen, grantor, stmt.buf);
-				dbk_strbuf_addstr(sb, "DO ");
-				pgd_add_dollar(sb, body.buf);
+				pgd_add_do(sb, "privileges", body.buf);
 				dbk_strbuf_addstr(sb, ";\n");
 				dbk_strbuf_release(&body);
 			} else {
@@ -284,8 +283,7 @@ int pgd_write_roles(struct pgd_dump *d)
 				  "role % (NOLOGIN, no password)', ");
 		pgd_add_literal(&body, role);
 		dbk_strbuf_addstr(&body, ";\n    END IF;\nEND\n");
-		dbk_strbuf_addstr(&sb, "DO ");
-		pgd_add_dollar(&sb, body.buf);
+		pgd_add_do(&sb, "roles", body.buf);
 		dbk_strbuf_addstr(&sb, ";\n");
 		rc = pgd_write(d, sb.buf);
 	}
@@ -300,12 +298,20 @@ int pgd_write_roles(struct pgd_dump *d)
 static int acl_columns(struct pgd_dump *d, struct dbk_strbuf *sb)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
-	dbk_strbuf_addstr(&q, "SELECT a.attrelid, quote_ident(a.attname), ");
-	pgd_acl_sql(&q, "a.attacl", "c.relowner", "'c'", NULL);
-	dbk_strbuf_addstr(&q, " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN "
-			      "pg_namespace n ON n.oid = c.relnamespace WHERE a.attacl IS NOT NULL "
-			      "AND a.attnum > 0 AND NOT a.attisdropped AND " PGD_USER_NSP
-			      " ORDER BY a.attrelid, a.attnum");
+	/* The columns of pg_catalog's tables and views too (GRANT SELECT
+	 * (rolname) ON pg_authid): against the privileges initdb gave them. */
+	dbk_strbuf_addstr(&q, "SELECT pa.attrelid, quote_ident(pa.attname), ");
+	pgd_acl_sql(&q, "pa.attacl", "c.relowner", "'c'",
+		    "(SELECT ip.initprivs FROM pg_init_privs ip WHERE n.nspname = 'pg_catalog' "
+		    "AND ip.classoid = 'pg_class'::regclass AND ip.objoid = pa.attrelid AND "
+		    "ip.objsubid = pa.attnum)");
+	dbk_strbuf_addstr(&q,
+			  ", quote_ident(n.nspname) || '.' || quote_ident(c.relname), "
+			  "n.nspname = 'pg_catalog' FROM pg_attribute pa JOIN pg_class c ON c.oid "
+			  "= pa.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+			  "pa.attacl IS NOT NULL AND pa.attnum > 0 AND NOT pa.attisdropped AND "
+			  "(" PGD_USER_NSP " OR n.nspname = 'pg_catalog') ORDER BY pa.attrelid, "
+			  "pa.attnum");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
 	if (!r)
@@ -313,10 +319,13 @@ static int acl_columns(struct pgd_dump *d, struct dbk_strbuf *sb)
 	for (int i = 0; i < PQntuples(r); i++) {
 		long k = pgd_find(d, PGD_CLASS_PG_CLASS,
 				  (uint32_t)strtoul(PQgetvalue(r, i, 0), NULL, 10));
-		if (k < 0 || PQgetisnull(r, i, 2) || !d->objs[k].sql)
+		int sys = PQgetvalue(r, i, 4)[0] == 't';
+		if (PQgetisnull(r, i, 2))
+			continue;
+		if (sys ? !pgd_schema_wanted(d, "pg_catalog") : (k < 0 || !d->objs[k].sql))
 			continue;
 		struct dbk_strbuf on = DBK_STRBUF_INIT;
-		dbk_strbuf_addf(&on, "TABLE %s", d->objs[k].ident);
+		dbk_strbuf_addf(&on, "TABLE %s", sys ? PQgetvalue(r, i, 3) : d->objs[k].ident);
 		pgd_acl_statements(sb, PQgetvalue(r, i, 2), on.buf, PQgetvalue(r, i, 1));
 		dbk_strbuf_release(&on);
 	}
@@ -517,27 +526,28 @@ int pgd_write_database_props(struct pgd_dump *d)
 			pgd_add_literal(&args, PQgetvalue(r, i, 1));
 			dbk_strbuf_addstr(&args, ", ");
 			pgd_add_literal(&args, PQgetvalue(r, i, 2));
-			acl_exec(&body, "ALTER ROLE %I IN DATABASE %I SET %s TO %s", args.buf);
+			acl_exec(&body, "ALTER ROLE %I IN DATABASE %I SET %I TO %s", args.buf);
 		} else {
 			dbk_strbuf_addstr(&args, "current_database(), ");
 			pgd_add_literal(&args, PQgetvalue(r, i, 1));
 			dbk_strbuf_addstr(&args, ", ");
 			pgd_add_literal(&args, PQgetvalue(r, i, 2));
-			acl_exec(&body, "ALTER DATABASE %I SET %s TO %s", args.buf);
+			acl_exec(&body, "ALTER DATABASE %I SET %I TO %s", args.buf);
 		}
 	}
 	PQclear(r);
 	int rc = 0;
 	const struct dbk_strbuf *blocks[] = {&owner_body, &body, &acl_body};
+	const char *const what[] = {"owner", "other", "privileges"};
 	for (size_t i = 0; i < 3 && rc == 0; i++) {
 		if (!blocks[i]->len)
 			continue;
 		struct dbk_strbuf full = DBK_STRBUF_INIT;
 		dbk_strbuf_reset(&q);
-		dbk_strbuf_addstr(
-		    &q, "-- database-level properties (of the database loaded into)\nDO ");
+		dbk_strbuf_addstr(&q,
+				  "-- database-level properties (of the database loaded into)\n");
 		dbk_strbuf_addf(&full, "\nBEGIN\n%sEND\n", blocks[i]->buf);
-		pgd_add_dollar(&q, full.buf);
+		pgd_add_do(&q, what[i], full.buf);
 		dbk_strbuf_release(&full);
 		dbk_strbuf_addstr(&q, ";\n\n");
 		rc = pgd_write(d, q.buf);

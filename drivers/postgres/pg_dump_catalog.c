@@ -445,8 +445,7 @@ static void cat_guard_one(struct dbk_strbuf *sb, const PGresult *r, int i, const
 			"    EXCEPTION WHEN dependent_objects_still_exist THEN\n        NULL;\n"
 			"    END;\nEND\n",
 			lit.buf, lit.buf);
-	dbk_strbuf_addstr(sb, "DO ");
-	pgd_add_dollar(sb, body.buf);
+	pgd_add_do(sb, "other", body.buf);
 	dbk_strbuf_addstr(sb, ";\n");
 	dbk_strbuf_release(&body);
 	dbk_strbuf_release(&what);
@@ -555,8 +554,7 @@ static int cat_extension_added(struct pgd_dump *d)
 			free(o->acl);
 			o->acl = NULL;
 		}
-		dbk_strbuf_addstr(&s, "DO ");
-		pgd_add_dollar(&s, body.buf);
+		pgd_add_do(&s, "other", body.buf);
 		dbk_strbuf_addstr(&s, ";");
 		free(o->sql);
 		o->sql = dbk_strbuf_detach(&s);
@@ -578,8 +576,18 @@ static int cat_extension_added(struct pgd_dump *d)
 static void cat_extension_block(struct pgd_dump *d, const PGresult *r, const char *what)
 {
 	struct dbk_strbuf body = DBK_STRBUF_INIT;
+	long held = -1;
 	for (int i = 0; i < PQntuples(r); i++) {
 		long x = pgd_find(d, 3079u, cat_oid(r, i, 0));
+		/* initdb's extension (plpgsql) is in every database and is not
+		 * dumped: its block goes after the data, in an object of its own */
+		if (x < 0 && cat_oid(r, i, 0) < 16384u) {
+			if (held < 0 || d->objs[held].objid != cat_oid(r, i, 0)) {
+				held = (long)pgd_add_obj(d, 0, cat_oid(r, i, 0), PGK_ALIAS, "", "");
+				d->objs[held].section = PGD_POST;
+			}
+			x = held;
+		}
 		if (x < 0)
 			continue;
 		dbk_strbuf_addstr(&body, "    BEGIN\n        EXECUTE ");
@@ -591,8 +599,8 @@ static void cat_extension_block(struct pgd_dump *d, const PGresult *r, const cha
 		if (i + 1 == PQntuples(r) || cat_oid(r, i + 1, 0) != cat_oid(r, i, 0)) {
 			struct dbk_strbuf all = DBK_STRBUF_INIT;
 			dbk_strbuf_addf(&all, "\nBEGIN\n%sEND\n", body.buf);
-			dbk_strbuf_addstr(&d->objs[x].extra, "DO ");
-			pgd_add_dollar(&d->objs[x].extra, all.buf);
+			pgd_add_do(&d->objs[x].extra, strcmp(what, "the owner") == 0 ? "owner" : "other",
+				   all.buf);
 			dbk_strbuf_addstr(&d->objs[x].extra, ";\n");
 			dbk_strbuf_release(&all);
 			dbk_strbuf_reset(&body);
@@ -617,12 +625,17 @@ static int cat_extension_comments(struct pgd_dump *d)
 		   "JOIN pg_depend dp ON dp.classid = "
 		   "ds.classoid AND dp.objid = ds.objoid AND dp.deptype = 'e' AND dp.refclassid = "
 		   "'pg_extension'::regclass JOIN pg_extension e ON e.oid = dp.refobjid, "
-		   "pg_identify_object(ds.classoid, ds.objoid, 0) i WHERE ds.objsubid = 0 AND e.oid "
-		   ">= 16384 AND ds.xmin <> e.xmin AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
+		   "pg_identify_object(ds.classoid, ds.objoid, 0) i WHERE ds.objsubid = 0 AND "
+		   "ds.xmin <> e.xmin AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
 		   "ed.refclassid = 'pg_extension'::regclass AND ed.refobjid = e.oid AND ed.deptype "
 		   "= 'e' AND ed.xmin = ds.xmin) AND NOT EXISTS (SELECT 1 FROM pg_depend ed WHERE "
 		   "ed.classid = 'pg_extension'::regclass AND ed.objid = e.oid AND ed.xmin = ds.xmin) "
-		   "ORDER BY 1, 2");
+		   /* the comment of initdb's extension itself (pg_read_comments
+		    * skips objects initdb made) */
+		   "UNION ALL SELECT e.oid, 'COMMENT ON EXTENSION ' || quote_ident(e.extname) || ' IS ' "
+		   "|| quote_literal(ds.description) FROM pg_description ds JOIN pg_extension e ON "
+		   "ds.classoid = 'pg_extension'::regclass AND ds.objoid = e.oid AND ds.objsubid = 0 "
+		   "WHERE e.oid < 16384 AND ds.xmin <> e.xmin ORDER BY 1, 2");
 	if (!r)
 		return dbk_errcode();
 	cat_extension_block(d, r, "the comment");
@@ -634,7 +647,7 @@ static int cat_extension_comments(struct pgd_dump *d)
 		   "dp.deptype = 'e' AND dp.refclassid = 'pg_extension'::regclass JOIN pg_extension e "
 		   "ON e.oid = dp.refobjid, pg_identify_object(sd.classid, sd.objid, 0) i WHERE "
 		   "sd.deptype = 'o' AND sd.objsubid = 0 AND sd.dbid = (SELECT oid FROM pg_database "
-		   "WHERE datname = current_database()) AND e.oid >= 16384 ORDER BY 1, 2");
+		   "WHERE datname = current_database()) ORDER BY 1, 2");
 	if (!r)
 		return dbk_errcode();
 	cat_extension_block(d, r, "the owner");
@@ -706,6 +719,75 @@ static int cat_extension_acls(struct pgd_dump *d)
 		d->objs[o].granttype = pgd_field(r, i, 2);
 		d->objs[o].ident = pgd_field(r, i, 3);
 		d->objs[o].acl = pgd_field(r, i, 4);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Privileges the user changed on the objects initdb made in pg_catalog, on
+ * pg_catalog itself and on the built-in languages (REVOKE EXECUTE ON
+ * FUNCTION pg_catalog.pg_read_file FROM PUBLIC, GRANT SELECT ON
+ * pg_catalog.pg_authid TO an auditor): the restore's database has initdb's,
+ * so they are written as the difference from the initial privileges of
+ * pg_init_privs, as pg_dump does.  information_schema has no rows there,
+ * so what initdb gave its objects is not known: like pg_dump, its
+ * privileges are not written.  Members of extensions (plpgsql's handlers
+ * live in pg_catalog) are left to cat_extension_acls; column privileges
+ * to acl_columns. */
+static int cat_system_acls(struct pgd_dump *d)
+{
+	struct dbk_strbuf q = DBK_STRBUF_INIT;
+	struct {
+		const char *cat, *acl, *owner, *kind, *type, *ident, *nsp, *from, *where;
+	} k[] = {
+		{"pg_class", "o.relacl", "o.relowner",
+		 "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"",
+		 "CASE WHEN o.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END",
+		 QN("n.nspname", "o.relname"), "n.nspname",
+		 "pg_class o JOIN pg_namespace n ON n.oid = o.relnamespace",
+		 "o.relkind IN ('r', 'v', 'm', 'S', 'f', 'p')"},
+		{"pg_proc", "o.proacl", "o.proowner", "'f'",
+		 "CASE WHEN o.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END",
+		 QN("n.nspname", "o.proname") " || '(' || oidvectortypes(o.proargtypes) || ')'",
+		 "n.nspname", "pg_proc o JOIN pg_namespace n ON n.oid = o.pronamespace", "true"},
+		{"pg_type", "o.typacl", "o.typowner", "'T'", "'TYPE'", QN("n.nspname", "o.typname"),
+		 "n.nspname", "pg_type o JOIN pg_namespace n ON n.oid = o.typnamespace", "true"},
+		{"pg_namespace", "o.nspacl", "o.nspowner", "'n'", "'SCHEMA'", "quote_ident(o.nspname)",
+		 "o.nspname", "pg_namespace o", "true"},
+		{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
+		 "'pg_catalog'::name", "pg_language o", "o.oid < 16384"},
+	};
+	dbk_strbuf_addstr(&q, "SELECT * FROM (");
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		struct dbk_strbuf init = DBK_STRBUF_INIT;
+		dbk_strbuf_addf(&init,
+				"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = "
+				"'%s'::regclass AND ip.objoid = o.oid AND ip.objsubid = 0)",
+				k[i].cat);
+		dbk_strbuf_addf(&q, "%sSELECT %s AS nsp, %s, %s, ", i ? " UNION ALL " : "",
+				k[i].nsp, k[i].type, k[i].ident);
+		pgd_acl_sql(&q, k[i].acl, k[i].owner, k[i].kind, init.buf);
+		dbk_strbuf_addf(&q,
+				" AS lines FROM %s WHERE %s AND NOT EXISTS (SELECT 1 FROM pg_depend "
+				"xd WHERE xd.classid = '%s'::regclass AND xd.objid = o.oid AND "
+				"xd.deptype = 'e')",
+				k[i].from, k[i].where, k[i].cat);
+		dbk_strbuf_release(&init);
+	}
+	dbk_strbuf_addstr(&q, ") s WHERE nsp = 'pg_catalog' AND lines IS NOT NULL ORDER BY 1, 2, 3");
+	PGresult *r = pgd_query(d, q.buf);
+	dbk_strbuf_release(&q);
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (!pgd_schema_wanted(d, PQgetvalue(r, i, 0)))
+			continue;
+		size_t o = pgd_add_obj(d, 0, 0, PGK_ALIAS, PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+		d->objs[o].section = PGD_POST;
+		d->objs[o].acl_only = 1;
+		d->objs[o].granttype = pgd_field(r, i, 1);
+		d->objs[o].ident = pgd_field(r, i, 2);
+		d->objs[o].acl = pgd_field(r, i, 3);
 	}
 	PQclear(r);
 	return 0;
@@ -1253,8 +1335,7 @@ static void cat_inherit_later(struct dbk_strbuf *s, const struct pgd_obj *o,
 					"conname IN (%s);\n",
 					rel.buf, unlocon->buf);
 		dbk_strbuf_addstr(&body, "    END IF;\nEND\n");
-		dbk_strbuf_addstr(s, "DO ");
-		pgd_add_dollar(s, body.buf);
+		pgd_add_do(s, "other", body.buf);
 		dbk_strbuf_addstr(s, ";\n");
 		dbk_strbuf_release(&body);
 		dbk_strbuf_release(&rel);
@@ -2618,6 +2699,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_extension_acls(d);
 	if (rc == 0)
 		rc = cat_extension_comments(d);
+	if (rc == 0)
+		rc = cat_system_acls(d);
 	if (rc == 0)
 		rc = cat_refused(d);
 	return rc;

@@ -153,6 +153,12 @@ void pgd_add_literal(struct dbk_strbuf *sb, const char *s);
 void pgd_add_ident(struct dbk_strbuf *sb, const char *s);
 /* Appends body dollar-quoted with a tag that does not occur in it. */
 void pgd_add_dollar(struct dbk_strbuf *sb, const char *body);
+/* Appends "DO" with body (which starts with a newline), its first line
+ * the comment "-- dbkeep:do <what>": what the block does for the
+ * restore's --no-owner and --no-privileges, "roles", "owner", "privileges"
+ * or "other", which the user's text inside the block (a comment that says
+ * "grant", a column named "revoke") cannot change. */
+void pgd_add_do(struct dbk_strbuf *sb, const char *what, const char *body);
 /* The SQL condition "namespace alias n is a user schema". */
 #define PGD_USER_NSP                                                                               \
 	"(n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ "                 \

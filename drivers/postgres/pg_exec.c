@@ -742,15 +742,15 @@ struct exec_ctx {
 	const struct pg_exec_opts *opts;
 	struct pg_exec_result *res;
 	struct pg_split *split;
-	int first;		   /* no item seen yet */
-	int in_copy;		   /* the server is in COPY FROM STDIN */
-	unsigned long copy_line;   /* the line of the COPY statement */
-	struct dbk_strbuf sql;	   /* a statement rewritten before it is sent */
-	int section;		   /* EXEC_*: where the file is */
-	struct px *px;		   /* the parallel executor, once started */
-	int px_off;		   /* it could not start: never try again */
-	int px_copy;		   /* the COPY block being read goes to px */
-	struct dbk_strbuf session; /* session settings run on conn so far */
+	int first;		      /* no item seen yet */
+	int in_copy;		      /* the server is in COPY FROM STDIN */
+	unsigned long copy_line;      /* the line of the COPY statement */
+	struct dbk_strbuf sql;	      /* a statement rewritten before it is sent */
+	int section;		      /* EXEC_*: where the file is */
+	struct px *px;		      /* the parallel executor, once started */
+	int px_off;		      /* it could not start: never try again */
+	int px_copy;		      /* the COPY block being read goes to px */
+	struct dbk_strbuf session;    /* session settings run on conn so far */
 	struct dbk_strbuf copy_table; /* the COPY in progress: its table's name */
 	int copy_counted;	      /* and that name is schema-qualified */
 };
@@ -811,8 +811,8 @@ static void exec_copied_merge(struct pg_exec_result *res)
 		if (k > 0 && strcmp(t->items[k - 1].name, t->items[i].name) == 0) {
 			struct dbk_table_count *to = &t->items[k - 1];
 
-			to->rows = to->rows < 0 || t->items[i].rows < 0 ? -1
-								       : to->rows + t->items[i].rows;
+			to->rows =
+			    to->rows < 0 || t->items[i].rows < 0 ? -1 : to->rows + t->items[i].rows;
 			free(t->items[i].name);
 			continue;
 		}
@@ -851,20 +851,67 @@ static int exec_has_words(const char *text, size_t len, const char *a, const cha
 }
 
 /*
+ * The class a dbkeep dump gives a DO block it writes (see pgd_add_do): the
+ * "-- dbkeep:do <class>" line right after the opening dollar-quote tag,
+ * where none of the user's text can be.  Returns whether it has one, with
+ * the class in *cls (not NUL-terminated) and its length in *clen.
+ */
+static int exec_do_class(const struct pg_split_item *it, const char **cls, size_t *clen)
+{
+	static const char mark[] = "\n-- dbkeep:do ";
+	const size_t mlen = sizeof(mark) - 1;
+	const char *end = it->text + it->len;
+	const char *p, *tag_end, *e;
+
+	if (it->ntok < 1)
+		return 0;
+	p = it->text + it->tok[0].off + it->tok[0].len;
+	while (p < end && split_is_space((unsigned char)*p))
+		p++;
+	if (p >= end || *p != '$')
+		return 0;
+	tag_end = memchr(p + 1, '$', (size_t)(end - p - 1));
+	if (!tag_end)
+		return 0;
+	p = tag_end + 1;
+	if ((size_t)(end - p) < mlen || memcmp(p, mark, mlen) != 0)
+		return 0;
+	p += mlen;
+	for (e = p; e < end && *e != '\n'; e++)
+		;
+	*cls = p;
+	*clen = (size_t)(e - p);
+	return 1;
+}
+
+static int exec_class_is(const char *cls, size_t clen, const char *w)
+{
+	return clen == strlen(w) && memcmp(cls, w, clen) == 0;
+}
+
+/*
  * Which statements --no-owner and --no-privileges leave out, by their
  * leading words (the dump writes each kind of thing in its own statement):
  *
  *   no_owner       ALTER ... OWNER TO ...;  CREATE/ALTER/DROP ROLE|USER|GROUP
  *                  (not USER MAPPING);  SET SESSION AUTHORIZATION;  SET ROLE;
- *                  a DO block whose body says CREATE ROLE or OWNER TO
+ *                  a DO block classed "roles" or "owner", or, without a
+ *                  class, whose body says CREATE ROLE or OWNER TO
  *   no_privileges  GRANT;  REVOKE;  ALTER DEFAULT PRIVILEGES;  a DO block
- *                  whose body says GRANT or REVOKE
+ *                  classed "privileges", or, without a class, whose body
+ *                  says GRANT or REVOKE
  *
  * Returns what was recognised, or NULL to run the statement.
  */
 static const char *exec_skip_reason(const struct pg_split_item *it, const struct pg_exec_opts *o)
 {
 	int is_do = pg_split_tok_is(it, 0, "do");
+	const char *cls = NULL;
+	size_t clen = 0;
+	/* a DO block a dbkeep dump classed goes by its class; others (older
+	 * dumps) by the words of their body, which the user's text in them
+	 * can fool */
+	int classed = is_do && exec_do_class(it, &cls, &clen);
 
 	if (o->no_owner) {
 		if (pg_split_tok_is(it, 0, "alter") && it->owner_to)
@@ -878,8 +925,12 @@ static const char *exec_skip_reason(const struct pg_split_item *it, const struct
 		    (pg_split_tok_is(it, 1, "role") || (pg_split_tok_is(it, 1, "session") &&
 							pg_split_tok_is(it, 2, "authorization"))))
 			return "SET ROLE / SET SESSION AUTHORIZATION";
-		if (is_do && (exec_has_words(it->text, it->len, "create", "role") ||
-			      exec_has_words(it->text, it->len, "owner", "to")))
+		if (classed &&
+		    (exec_class_is(cls, clen, "roles") || exec_class_is(cls, clen, "owner")))
+			return "a DO block creating roles or setting owners";
+		if (is_do && !classed &&
+		    (exec_has_words(it->text, it->len, "create", "role") ||
+		     exec_has_words(it->text, it->len, "owner", "to")))
 			return "a DO block creating roles or setting owners";
 	}
 	if (o->no_privileges) {
@@ -888,8 +939,11 @@ static const char *exec_skip_reason(const struct pg_split_item *it, const struct
 		if (pg_split_tok_is(it, 0, "alter") && pg_split_tok_is(it, 1, "default") &&
 		    pg_split_tok_is(it, 2, "privileges"))
 			return "ALTER DEFAULT PRIVILEGES";
-		if (is_do && (exec_has_words(it->text, it->len, "grant", NULL) ||
-			      exec_has_words(it->text, it->len, "revoke", NULL)))
+		if (classed && exec_class_is(cls, clen, "privileges"))
+			return "a DO block granting privileges";
+		if (is_do && !classed &&
+		    (exec_has_words(it->text, it->len, "grant", NULL) ||
+		     exec_has_words(it->text, it->len, "revoke", NULL)))
 			return "a DO block granting privileges";
 	}
 	return NULL;

@@ -310,6 +310,44 @@ static void test_dry_run(void **state)
 	assert_int_equal(res.skipped, 4);
 	pg_exec_result_release(&res);
 
+	/* DO blocks a dump classed go by their class, not by the words of
+	 * the user's text inside them; unclassed ones by their words */
+	{
+		static const struct {
+			const char *block;
+			int no_owner, no_privileges, skipped;
+		} t[] = {
+		    {"DO $x$\n-- dbkeep:do other\nBEGIN EXECUTE 'COMMENT ON DATABASE d IS "
+		     "''Grant desk, owner to ask, create role, revoke''';\nEND$x$;\n",
+		     1, 1, 0},
+		    {"DO $x$\n-- dbkeep:do privileges\nBEGIN GRANT SELECT ON t TO bob; END$x$;\n",
+		     1, 0, 0},
+		    {"DO $x$\n-- dbkeep:do privileges\nBEGIN GRANT SELECT ON t TO bob; END$x$;\n",
+		     0, 1, 1},
+		    {"DO $x$\n-- dbkeep:do owner\nBEGIN EXECUTE 'ALTER LANGUAGE l OWNER TO b'; "
+		     "END$x$;\n",
+		     1, 0, 1},
+		    {"DO $x$\n-- dbkeep:do owner\nBEGIN EXECUTE 'ALTER LANGUAGE l OWNER TO b'; "
+		     "END$x$;\n",
+		     0, 1, 0},
+		    {"DO $x$\n-- dbkeep:do roles\nBEGIN CREATE ROLE \"revoke\"; END$x$;\n", 1, 0,
+		     1},
+		    {"DO $x$\n-- dbkeep:do roles\nBEGIN CREATE ROLE \"revoke\"; END$x$;\n", 0, 1,
+		     0},
+		    /* the class line only counts right after the opening tag */
+		    {"DO $x$BEGIN NULL;\n-- dbkeep:do other\n GRANT SELECT ON t TO b; END$x$;\n", 0,
+		     1, 1},
+		    {"DO $$BEGIN EXECUTE 'COMMENT ON TABLE t IS ''grant''' ; END$$;\n", 0, 1, 1},
+		};
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			memset(&res, 0, sizeof(res));
+			assert_int_equal(
+			    dry_run(t[i].block, t[i].no_owner, t[i].no_privileges, &res), 0);
+			assert_int_equal(res.skipped, t[i].skipped);
+			pg_exec_result_release(&res);
+		}
+	}
+
 	/* cut before the end marker: parses, but has not ended */
 	cut = strdup(dump);
 	*strstr(cut, "-- dbkeep:end") = '\0';
