@@ -106,6 +106,22 @@ SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'dbn' AN
 SELECT format('DROP DATABASE IF EXISTS %I', :'dbn') \gexec
 SQL
 }
+# pg_oracle DB HOW [VAR=VALUE...]: the shared round-trip oracle, strict about
+# database-level properties, over a dbkeep backup of DB restored by dbkeep
+# (HOW=dbkeep, restore --target) or by psql from the gunzipped file
+# (HOW=psql); VAR=VALUE pairs go to the oracle's environment.
+pg_oracle() {
+	local db=$1 how=$2 restore
+	shift 2
+	if [ "$how" = psql ]; then
+		restore="createdb {newdb} && gunzip -c {file} | psql -X -q -v ON_ERROR_STOP=1 -d {newdb} >/dev/null"
+	else
+		restore="$DBKEEP restore 1 -d {dir}/bk --target {newdb} --force -q"
+	fi
+	pg_drop "rt_$db"
+	env "$@" NEWDB="rt_$db" STRICT_DBLEVEL=1 "$TOOLS/pg-roundtrip" "$db" \
+		"$DBKEEP backup --db {db} -d {dir}/bk -q && cp \"\$(ls {dir}/bk/*.gz)\" {file}" "$restore"
+}
 # Loads the Pagila sample into database $1 (it needs a role named postgres).
 pg_load_pagila() {
 	pg -d postgres -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'postgres') THEN CREATE ROLE postgres SUPERUSER; END IF; END\$\$" >/dev/null &&

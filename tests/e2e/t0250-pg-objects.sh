@@ -81,19 +81,12 @@ SQL
 	pg_drop "$1"
 }
 
-oracle() { # oracle DB how [VAR=VALUE...]: restore with dbkeep or psql, judged strictly
-	local db=$1 how=$2 restore rc
-	shift 2
-	if [ "$how" = psql ]; then
-		restore="createdb {newdb} && gunzip -c {file} | psql -X -q -v ON_ERROR_STOP=1 -d {newdb} >/dev/null"
-	else
-		restore="$DBKEEP restore 1 -d {dir}/bk --target {newdb} --force -q"
-	fi
-	drop_subs_db "rt_$db"
-	env "$@" NEWDB="rt_$db" STRICT_DBLEVEL=1 KEEP=1 "$TOOLS/pg-roundtrip" "$db" \
-		"$DBKEEP backup --db {db} -d {dir}/bk -q && cp \"\$(ls {dir}/bk/*.gz)\" {file}" "$restore"
+oracle() { # oracle DB how [VAR=VALUE...]: pg_oracle, with DB's subscriptions dropped around it
+	local rc
+	drop_subs_db "rt_$1"
+	pg_oracle "$@" KEEP=1
 	rc=$?
-	drop_subs_db "rt_$db"
+	drop_subs_db "rt_$1"
 	return $rc
 }
 

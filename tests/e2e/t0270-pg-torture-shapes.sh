@@ -23,24 +23,11 @@ need_pg
 
 data=$DBKEEP_SRC/tests/e2e/data
 
-oracle() { # oracle DB how [VAR=VALUE...]: restore with dbkeep or psql, judged strictly
-	local db=$1 how=$2 restore
-	shift 2
-	if [ "$how" = psql ]; then
-		restore="createdb {newdb} && gunzip -c {file} | psql -X -q -v ON_ERROR_STOP=1 -d {newdb} >/dev/null"
-	else
-		restore="$DBKEEP restore 1 -d {dir}/bk --target {newdb} --force -q"
-	fi
-	pg_drop "rt_$db"
-	env "$@" NEWDB="rt_$db" STRICT_DBLEVEL=1 "$TOOLS/pg-roundtrip" "$db" \
-		"$DBKEEP backup --db {db} -d {dir}/bk -q && cp \"\$(ls {dir}/bk/*.gz)\" {file}" "$restore"
-}
-
 db=dbk_torture_shapes
 pg_recreate "$db"
 check "pg-torture-shapes.sql loads" pg -d "$db" -f "$data/pg-torture-shapes.sql"
-check "fixture: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle "$db" dbkeep
-check "fixture: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle "$db" psql SKIP_SOURCE_CHECK=1
+check "fixture: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" pg_oracle "$db" dbkeep
+check "fixture: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" pg_oracle "$db" psql SKIP_SOURCE_CHECK=1
 
 bk=$T/bk
 copy=dbk_torture_shapes_copy

@@ -12,26 +12,12 @@
 need_pg
 
 data=$DBKEEP_SRC/tests/e2e/data
-trap 'rm -rf "$T"' EXIT
-
-oracle() { # oracle DB how [VAR=VALUE...]: restore with dbkeep or psql, judged strictly
-	local db=$1 how=$2 restore
-	shift 2
-	if [ "$how" = psql ]; then
-		restore="createdb {newdb} && gunzip -c {file} | psql -X -q -v ON_ERROR_STOP=1 -d {newdb} >/dev/null"
-	else
-		restore="$DBKEEP restore 1 -d {dir}/bk --target {newdb} --force -q"
-	fi
-	pg_drop "rt_$db"
-	env "$@" NEWDB="rt_$db" STRICT_DBLEVEL=1 "$TOOLS/pg-roundtrip" "$db" \
-		"$DBKEEP backup --db {db} -d {dir}/bk -q && cp \"\$(ls {dir}/bk/*.gz)\" {file}" "$restore"
-}
 
 db=dbk_torture
 pg_recreate "$db"
 check "pg-torture-types.sql loads" pg -d "$db" -f "$data/pg-torture-types.sql"
-check "dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle "$db" dbkeep
-check "dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle "$db" psql SKIP_SOURCE_CHECK=1
+check "dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" pg_oracle "$db" dbkeep
+check "dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" pg_oracle "$db" psql SKIP_SOURCE_CHECK=1
 
 run 0 "backup" "$DBKEEP" backup --db "$db" -d "$T/bk" -q
 run 0 "restore into a new database" "$DBKEEP" restore 1 -d "$T/bk" --target dbk_torture_copy --force -q
@@ -81,8 +67,8 @@ pg_recreate dbk_noplpgsql
 check "a database without plpgsql" pg -d dbk_noplpgsql -c "DROP EXTENSION plpgsql;
 	CREATE TABLE t (id int PRIMARY KEY, s text); INSERT INTO t VALUES (1, 'x');
 	CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS 'SELECT \$1'; GRANT SELECT ON t TO dbk_tt_mid"
-check "dbk_noplpgsql: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" oracle dbk_noplpgsql dbkeep
-check "dbk_noplpgsql: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" oracle dbk_noplpgsql psql SKIP_SOURCE_CHECK=1
+check "dbk_noplpgsql: dbkeep backup, dbkeep restore --target (oracle, STRICT_DBLEVEL=1)" pg_oracle dbk_noplpgsql dbkeep
+check "dbk_noplpgsql: dbkeep backup, psql restore (oracle, STRICT_DBLEVEL=1)" pg_oracle dbk_noplpgsql psql SKIP_SOURCE_CHECK=1
 run 0 "its backup" "$DBKEEP" backup --db dbk_noplpgsql -d "$T/np" -q
 run 0 "its restore on 2 connections" "$DBKEEP" restore 1 -d "$T/np" --target dbk_noplpgsql_copy --force -q -j 2
 same "no plpgsql in the restored database, its rows there" "0 1" \
