@@ -57,16 +57,21 @@ tr '\0' '\n' </proc/$$/environ >"$HOOK_OUT.environ"
 sleep 1
 EOF
 # procs PID: command lines of PID and of all its descendants, and the
-# environment of the descendants, one line each, while PID lives.
+# environment of the descendants, one line each, while PID lives.  A child
+# caught between fork and exec still runs dbkeep's image, whose environment
+# block is the caller's (the same as PID's own, which the caller filled):
+# its environment is left out until it has exec'd what it runs.
 procs() {
-	local root=$1 p
+	local root=$1 p exe
+	exe=$(readlink /proc/"$root"/exe)
 	while kill -0 "$root" 2>/dev/null; do
 		for p in $(ps -e -o pid=,ppid= | awk -v r="$root" '
 			{ parent[$1] = $2 } END { for (p in parent) { q = p
 				while (q && q != 1) { if (q == r) { print p; break } q = parent[q] } } }'); do
 			[ -r /proc/$p/cmdline ] || continue
 			echo "cmdline $p: $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)"
-			[ "$p" = "$root" ] || echo "environ $p: $(tr '\0' ' ' </proc/$p/environ 2>/dev/null)"
+			[ "$p" = "$root" ] || [ "$(readlink /proc/"$p"/exe)" = "$exe" ] ||
+				echo "environ $p: $(tr '\0' ' ' </proc/$p/environ 2>/dev/null)"
 		done
 		sleep 0.1
 	done
