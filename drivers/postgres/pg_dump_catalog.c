@@ -757,24 +757,24 @@ static int cat_system_acls(struct pgd_dump *d)
 		{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
 		 "'pg_catalog'::name", "pg_language o", "o.oid < 16384"},
 	};
-	dbk_strbuf_addstr(&q, "SELECT * FROM (");
-	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
-		struct dbk_strbuf init = DBK_STRBUF_INIT;
-		dbk_strbuf_addf(&init,
-				"(SELECT ip.initprivs FROM pg_init_privs ip WHERE ip.classoid = "
-				"'%s'::regclass AND ip.objoid = o.oid AND ip.objsubid = 0)",
-				k[i].cat);
-		dbk_strbuf_addf(&q, "%sSELECT %s AS nsp, %s, %s, ", i ? " UNION ALL " : "",
-				k[i].nsp, k[i].type, k[i].ident);
-		pgd_acl_sql(&q, k[i].acl, k[i].owner, k[i].kind, init.buf);
+	/* The catalog's objects are gathered first, pg_catalog's only, and
+	 * the privilege difference is computed once over all of them
+	 * (planned once, not once per catalog; see pgd_acl_sql). */
+	dbk_strbuf_addstr(&q, "SELECT * FROM (SELECT s.nsp, s.type, s.ident, ");
+	pgd_acl_sql(&q, "s.acl", "s.owner", "s.kind", "s.init");
+	dbk_strbuf_addstr(&q, " AS lines FROM (");
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
 		dbk_strbuf_addf(&q,
-				" AS lines FROM %s WHERE %s AND NOT EXISTS (SELECT 1 FROM pg_depend "
-				"xd WHERE xd.classid = '%s'::regclass AND xd.objid = o.oid AND "
-				"xd.deptype = 'e')",
-				k[i].from, k[i].where, k[i].cat);
-		dbk_strbuf_release(&init);
-	}
-	dbk_strbuf_addstr(&q, ") s WHERE nsp = 'pg_catalog' AND lines IS NOT NULL ORDER BY 1, 2, 3");
+				"%sSELECT %s AS nsp, %s AS type, %s AS ident, %s AS acl, %s AS owner, "
+				"(%s)::\"char\" AS kind, (SELECT ip.initprivs FROM pg_init_privs ip "
+				"WHERE ip.classoid = '%s'::regclass AND ip.objoid = o.oid AND "
+				"ip.objsubid = 0) AS init FROM %s WHERE %s AND %s = 'pg_catalog' AND NOT "
+				"EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '%s'::regclass AND "
+				"xd.objid = o.oid AND xd.deptype = 'e')",
+				i ? " UNION ALL " : "", k[i].nsp, k[i].type, k[i].ident, k[i].acl,
+				k[i].owner, k[i].kind, k[i].cat, k[i].from, k[i].where, k[i].nsp,
+				k[i].cat);
+	dbk_strbuf_addstr(&q, ") s) t WHERE lines IS NOT NULL ORDER BY 1, 2, 3");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
 	if (!r)
