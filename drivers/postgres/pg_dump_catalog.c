@@ -1397,7 +1397,9 @@ static int cat_relations(struct pgd_dump *d)
 		QN("pn.nspname", "pc.relname") " || E';\\n', '' ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN "
 		"pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid), "
 		/* 31 */ "(SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = c.reltablespace "
-		"AND c.relkind <> 'f') "
+		"AND c.relkind <> 'f'), "
+		/* 32 */ "c.relpages::int8 + coalesce((SELECT t.relpages FROM pg_class t WHERE t.oid = "
+		"c.reltoastrelid), 0) "
 		"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
 		"('r', 'p', 'f', 'v', 'm') AND " PGD_USER_NSP " AND " NOT_EXT("pg_class", "c.oid")
 		" ORDER BY c.oid",
@@ -1796,6 +1798,7 @@ static int cat_relations(struct pgd_dump *d)
 		o->sql = dbk_strbuf_detach(&s);
 		if (kind == 'r') {
 			o->has_data = 1;
+			o->data_pages = strtoll(PQgetvalue(r, i, 32), NULL, 10);
 			o->copy_cols = dbk_strbuf_detach(&copy[i]);
 		}
 		if (is_part && !PQgetisnull(r, i, 17)) {

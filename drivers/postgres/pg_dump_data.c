@@ -21,10 +21,17 @@
 
 static const struct pgd_dump *data_ctx;
 
+/* Largest tables first, then by name: a parallel restore reads the file in
+ * order and hands each COPY block to a free connection, so the longest
+ * loads start first and the small ones fill in beside them (longest job
+ * first, as pg_restore -j orders its data by relpages).  A restore on one
+ * connection does not care. */
 static int data_cmp(const void *a, const void *b)
 {
 	const struct pgd_obj *x = &data_ctx->objs[*(const size_t *)a];
 	const struct pgd_obj *y = &data_ctx->objs[*(const size_t *)b];
+	if (x->data_pages != y->data_pages)
+		return x->data_pages > y->data_pages ? -1 : 1;
 	int c = strcmp(x->nsp, y->nsp);
 	return c ? c : strcmp(x->name, y->name);
 }

@@ -103,6 +103,7 @@ struct pgd_obj {
 	/* tables (PGK_TABLE) only */
 	char relkind;
 	int has_data;	 /* rows are copied (plain tables, partition leaves) */
+	int64_t data_pages; /* heap + TOAST pages as last counted (relpages) */
 	char *copy_cols; /* quoted column list for COPY, without generated ones */
 	int populated;	 /* matviews: REFRESH at the end */
 	/* sequences only: the column owning it ('a') or identity ('i') */

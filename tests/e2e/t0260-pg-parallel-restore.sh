@@ -63,9 +63,15 @@ same "the failed restores created no target" "0" \
 pg_recreate big
 pg -d big -c "CREATE TABLE a (id int PRIMARY KEY, v text); CREATE TABLE b (id int PRIMARY KEY, v text);
 	INSERT INTO a SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 200000) g;
-	INSERT INTO b SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 200000) g;" >/dev/null
+	INSERT INTO b SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 200000) g;
+	CREATE TABLE \"0small\" (id int); INSERT INTO \"0small\" SELECT generate_series(1, 10);
+	ANALYZE" >/dev/null
 run 0 "backup of big" "$DBKEEP" backup --db big -d "$T/bb" -q
 zcat "$T"/bb/big_*.sql.gz >"$T/big.sql"
+# The largest tables' rows come first, so a parallel restore starts them
+# first; the small table, first by name, follows them.
+same "COPY blocks largest first, then by name" '"public"."a" "public"."b" "public"."0small"' \
+	"$(sed -n 's/^-- dbkeep:data //p' "$T/big.sql" | tr '\n' ' ' | sed 's/ $//')"
 copy_b=$(grep -n '^COPY public.b ' "$T/big.sql" | cut -d: -f1)
 awk -v L=$((copy_b + 150000)) 'NR == L { sub(/^[0-9]+/, "1") } { print }' "$T/big.sql" | gzip >"$T/bb/bad-big.sql.gz"
 run 1 "-j 2: a duplicate key deep in a big COPY stops the restore" \
