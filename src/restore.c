@@ -296,6 +296,8 @@ int dbk_restore_run(const struct dbk_restore_req *req)
 	}
 	if ((rc = drv->exists(req->target, &exists)))
 		goto out;
+	if (drv->may_restore && (rc = drv->may_restore(req->target)))
+		goto out;
 
 	/* 2. Ask the person, or refuse without a terminal. */
 	if (!req->force) {

@@ -427,6 +427,54 @@ out:
 	return rc;
 }
 
+/* The restore creates a scratch database (CREATEDB) and, in place, renames
+ * the target to swap it (its owner, with CREATEDB); a superuser may do both.
+ * Role attributes are not inherited, so rolcreatedb is the whole answer;
+ * ownership is a member's with inherited privileges (pg_has_role USAGE). */
+static int pg_may_restore(const struct dbk_target *t)
+{
+	struct pg_conn *maint = NULL;
+	char *name = NULL;
+	PGresult *res = NULL;
+	const char *params[1];
+	int rc;
+
+	rc = pg_target_dbname(t, NULL, &name);
+	if (rc)
+		return rc;
+	rc = pg_connect_maint(t, NULL, &maint);
+	if (rc)
+		goto out;
+	params[0] = name;
+	res = PQexecParams(maint->pg,
+			   "SELECT r.rolsuper, r.rolcreatedb, d.datname IS NULL OR "
+			   "pg_catalog.pg_has_role(d.datdba, 'USAGE'), current_user "
+			   "FROM pg_catalog.pg_roles r LEFT JOIN pg_catalog.pg_database d ON "
+			   "d.datname = $1 WHERE r.rolname = current_user",
+			   1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		rc = pg_query_fail(maint, res, "could not look up the restoring role");
+		goto out;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		goto out;
+	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
+		rc = dbk_seterr(DBK_EDB,
+				"role '%s' cannot restore '%s': it may not create databases "
+				"(CREATEDB), and the backup is proven in a new scratch database",
+				PQgetvalue(res, 0, 3), name);
+	else if (strcmp(PQgetvalue(res, 0, 2), "t") != 0)
+		rc = dbk_seterr(DBK_EDB,
+				"role '%s' cannot restore '%s': it does not own that database, "
+				"which the restore must rename to put the new one in its place",
+				PQgetvalue(res, 0, 3), name);
+out:
+	PQclear(res);
+	pg_conn_free(maint);
+	free(name);
+	return rc;
+}
+
 /* Our own dumps by their first line; pg_dump's plain files by their header;
  * other SQL text only when it plainly starts like a script (a comment, SET
  * or CREATE), since this labels foreign files in the backup folder. */
@@ -479,6 +527,7 @@ const struct dbk_driver dbk_driver_postgres = {
 	/* Optional */
 	.sniff = pg_sniff,
 	.check_copy = pg_check_copy,
+	.may_restore = pg_may_restore,
 	.cleanup = pg_cleanup,
 };
 /* clang-format on */

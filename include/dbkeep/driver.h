@@ -135,6 +135,12 @@ struct dbk_driver {
 	 * scratch_dir).  Sets result to a short human-readable outcome. */
 	int (*check_copy)(struct dbk_reader *r, const char *scratch_dir, struct dbk_strbuf *result);
 
+	/* Restore, before anything is touched or saved: fails, saying why, when
+	 * this user could never complete a restore into t (PostgreSQL: a role
+	 * that may not create the scratch database or rename the target), so
+	 * that the refusal comes before a safety backup that would be wasted. */
+	int (*may_restore)(const struct dbk_target *t);
+
 	/* Removes scratch databases left behind by a killed restore of t. */
 	int (*cleanup)(const struct dbk_target *t);
 

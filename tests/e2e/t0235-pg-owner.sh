@@ -72,16 +72,33 @@ same "the owner restores in place" 0 $?
 same "the deleted rows are back" 2 "$(pg -d dbk_app -c 'SELECT count(*) FROM app.child')"
 
 # Without CREATEDB there is no scratch database to prove the backup in:
-# refused, the live database as it was.
+# refused before anything is done (no safety backup either), the live
+# database as it was.
 pg -d postgres -c "ALTER ROLE dbk_app_owner NOCREATEDB" >/dev/null
 pg -d dbk_app -c "DELETE FROM app.child WHERE id = 1" >/dev/null
+files_before=$(ls "$B" | sort)
 as_owner "$DBKEEP" restore 1 -d "$B" --force -q </dev/null >"$T/out" 2>"$T/err"
 same "a restore by a role without CREATEDB fails" 1 $?
-grep_in "saying why" "permission denied to create database" "$T/err"
+same "saying why, in one line" \
+	"dbkeep: role 'dbk_app_owner' cannot restore 'dbk_app': it may not create databases (CREATEDB), and the backup is proven in a new scratch database" \
+	"$(cat "$T/err")"
 same "the live database is untouched" 1 "$(pg -d dbk_app -c 'SELECT count(*) FROM app.child')"
-same "no scratch database is left" 0 "$(pg -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'dbk_app_dbkeep_%'")"
-
+same "no scratch database was made" 0 "$(pg -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'dbk_app_dbkeep_%'")"
+same "no safety backup was taken, nothing written to the folder" "$files_before" "$(ls "$B" | sort)"
 pg -d postgres -c "ALTER ROLE dbk_app_owner CREATEDB" >/dev/null
+
+# A role that may create databases but does not own the target cannot
+# rename it into place: refused up front too.
+pg -d postgres -c "CREATE ROLE dbk_app_other LOGIN CREATEDB PASSWORD '$pw'" >/dev/null
+env PGUSER=dbk_app_other PGPASSWORD="$pw" "$DBKEEP" restore 1 -d "$B" --db dbk_app --force -q \
+	</dev/null >"$T/out" 2>"$T/err"
+same "a restore over a database another role owns fails" 1 $?
+same "saying why" \
+	"dbkeep: role 'dbk_app_other' cannot restore 'dbk_app': it does not own that database, which the restore must rename to put the new one in its place" \
+	"$(cat "$T/err")"
+same "nothing written to the folder" "$files_before" "$(ls "$B" | sort)"
+same "the live database is still untouched" 1 "$(pg -d dbk_app -c 'SELECT count(*) FROM app.child')"
+pg -d postgres -c "DROP ROLE dbk_app_other" >/dev/null
 
 # A user mapping, on a server of an FDW that only a superuser could make
 # (postgres_fdw is no trusted extension): the owner's backup reads it; the
