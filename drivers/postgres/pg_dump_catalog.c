@@ -655,61 +655,93 @@ static int cat_extension_comments(struct pgd_dump *d)
 	return 0;
 }
 
-/* Privileges changed on extension members after CREATE EXTENSION: the
- * difference between their ACL and the one the extension script left
- * (pg_init_privs, privtype 'e'), written after the extension is created.
- * Members of extensions made by initdb (plpgsql) count too. */
-static int cat_extension_acls(struct pgd_dump *d)
+/* The kinds of objects with an ACL that CREATE EXTENSION and initdb make,
+ * for the two passes below.  nsp is NULL for kinds outside schemas that
+ * initdb makes none of; system narrows the pass over pg_catalog. */
+static const struct acl_kind {
+	const char *cat, *acl, *owner, *kind, *type, *ident, *nsp, *from, *system;
+} acl_kinds[] = {
+	{"pg_class", "o.relacl", "o.relowner",
+	 "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"",
+	 "CASE WHEN o.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END",
+	 QN("n.nspname", "o.relname"), "n.nspname",
+	 "pg_class o JOIN pg_namespace n ON n.oid = o.relnamespace",
+	 "o.relkind IN ('r', 'v', 'm', 'S', 'f', 'p')"},
+	{"pg_proc", "o.proacl", "o.proowner", "'f'",
+	 "CASE WHEN o.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END",
+	 QN("n.nspname", "o.proname") " || '(' || oidvectortypes(o.proargtypes) || ')'",
+	 "n.nspname", "pg_proc o JOIN pg_namespace n ON n.oid = o.pronamespace", "true"},
+	{"pg_type", "o.typacl", "o.typowner", "'T'", "'TYPE'", QN("n.nspname", "o.typname"),
+	 "n.nspname", "pg_type o JOIN pg_namespace n ON n.oid = o.typnamespace", "true"},
+	{"pg_namespace", "o.nspacl", "o.nspowner", "'n'", "'SCHEMA'", "quote_ident(o.nspname)",
+	 "o.nspname", "pg_namespace o", "true"},
+	{"pg_foreign_data_wrapper", "o.fdwacl", "o.fdwowner", "'F'", "'FOREIGN DATA WRAPPER'",
+	 "quote_ident(o.fdwname)", NULL, "pg_foreign_data_wrapper o", NULL},
+	{"pg_foreign_server", "o.srvacl", "o.srvowner", "'S'", "'FOREIGN SERVER'",
+	 "quote_ident(o.srvname)", NULL, "pg_foreign_server o", NULL},
+	{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
+	 "'pg_catalog'::name", "pg_language o", "o.oid < 16384"},
+};
+
+/* Privileges changed on objects the restore's database already has as
+ * CREATE EXTENSION or initdb made them: the difference between their ACL
+ * and the initial one of pg_init_privs, as pg_dump writes it.
+ *
+ * extension: the members of extensions (privtype 'e'), written after the
+ * extension is created; members of extensions made by initdb (plpgsql)
+ * count too.  Otherwise: the objects initdb made in pg_catalog, pg_catalog
+ * itself and the built-in languages (REVOKE EXECUTE ON FUNCTION
+ * pg_catalog.pg_read_file FROM PUBLIC, GRANT SELECT ON pg_catalog.pg_authid
+ * TO an auditor), leaving extension members (plpgsql's handlers live in
+ * pg_catalog) to the other pass.  information_schema has no rows in
+ * pg_init_privs, so what initdb gave its objects is not known: like
+ * pg_dump, its privileges are not written.  Column privileges are
+ * acl_columns'.
+ *
+ * The objects are gathered first and the privilege difference computed
+ * once over all kinds: planned once, not once per catalog (pgd_acl_sql). */
+static int cat_changed_acls(struct pgd_dump *d, int extension)
 {
 	struct dbk_strbuf q = DBK_STRBUF_INIT;
-	struct {
-		const char *cat, *acl, *owner, *kind, *type, *ident, *from;
-	} k[] = {
-		{"pg_class", "o.relacl", "o.relowner",
-		 "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"",
-		 "CASE WHEN o.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END",
-		 QN("n.nspname", "o.relname"),
-		 "pg_class o JOIN pg_namespace n ON n.oid = o.relnamespace"},
-		{"pg_proc", "o.proacl", "o.proowner", "'f'",
-		 "CASE WHEN o.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END",
-		 QN("n.nspname", "o.proname") " || '(' || oidvectortypes(o.proargtypes) || ')'",
-		 "pg_proc o JOIN pg_namespace n ON n.oid = o.pronamespace"},
-		{"pg_type", "o.typacl", "o.typowner", "'T'", "'TYPE'", QN("n.nspname", "o.typname"),
-		 "pg_type o JOIN pg_namespace n ON n.oid = o.typnamespace"},
-		{"pg_namespace", "o.nspacl", "o.nspowner", "'n'", "'SCHEMA'", "quote_ident(o.nspname)",
-		 "pg_namespace o"},
-		{"pg_foreign_data_wrapper", "o.fdwacl", "o.fdwowner", "'F'", "'FOREIGN DATA WRAPPER'",
-		 "quote_ident(o.fdwname)", "pg_foreign_data_wrapper o"},
-		{"pg_foreign_server", "o.srvacl", "o.srvowner", "'S'", "'FOREIGN SERVER'",
-		 "quote_ident(o.srvname)", "pg_foreign_server o"},
-		{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
-		 "pg_language o"},
-	};
-	/* The members are found once; the privilege difference is computed
-	 * once over all kinds (planned once, not once per catalog). */
-	dbk_strbuf_addstr(&q, "WITH m AS MATERIALIZED (SELECT dp.classid, dp.objid, xn.nspname, "
-			      "x.extname FROM pg_depend dp JOIN pg_extension x ON x.oid = "
-			      "dp.refobjid JOIN pg_namespace xn ON xn.oid = x.extnamespace WHERE "
-			      "dp.deptype = 'e' AND dp.refclassid = 'pg_extension'::regclass AND "
-			      "NOT " EXT_ADDED("dp") ") SELECT * FROM (SELECT s.nspname, s.extname, "
-			      "s.type, s.ident, ");
+	if (extension)
+		dbk_strbuf_addstr(&q, "WITH m AS MATERIALIZED (SELECT dp.classid, dp.objid, "
+				      "xn.nspname, x.extname FROM pg_depend dp JOIN pg_extension x "
+				      "ON x.oid = dp.refobjid JOIN pg_namespace xn ON xn.oid = "
+				      "x.extnamespace WHERE dp.deptype = 'e' AND dp.refclassid = "
+				      "'pg_extension'::regclass AND NOT " EXT_ADDED("dp") ") ");
+	dbk_strbuf_addstr(&q, "SELECT * FROM (SELECT s.nsp, s.ext, s.type, s.ident, ");
 	pgd_acl_sql(&q, "s.acl", "s.owner", "s.kind", "s.init");
 	dbk_strbuf_addstr(&q, " AS lines FROM (");
-	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+	const char *sep = "";
+	for (size_t i = 0; i < sizeof acl_kinds / sizeof acl_kinds[0]; i++) {
+		const struct acl_kind *k = &acl_kinds[i];
+		if (!extension && !k->nsp)
+			continue;
 		dbk_strbuf_addf(&q,
-				"%sSELECT m.nspname, m.extname, %s AS type, %s AS ident, %s AS acl, "
-				"%s AS owner, (%s)::\"char\" AS kind, (SELECT ip.initprivs FROM pg_init_privs ip "
-				"WHERE ip.classoid = m.classid AND ip.objoid = o.oid AND ip.objsubid "
-				"= 0) AS init FROM %s JOIN m ON m.classid = '%s'::regclass AND "
-				"m.objid = o.oid",
-				i ? " UNION ALL " : "", k[i].type, k[i].ident, k[i].acl, k[i].owner,
-				k[i].kind, k[i].from, k[i].cat);
-	dbk_strbuf_addstr(&q, ") s) t WHERE lines IS NOT NULL ORDER BY 2, 3, 4");
+				"%sSELECT %s AS nsp, %s AS ext, %s AS type, %s AS ident, %s AS acl, "
+				"%s AS owner, (%s)::\"char\" AS kind, (SELECT ip.initprivs FROM "
+				"pg_init_privs ip WHERE ip.classoid = '%s'::regclass AND ip.objoid = "
+				"o.oid AND ip.objsubid = 0) AS init FROM %s ",
+				sep, extension ? "m.nspname" : k->nsp, extension ? "m.extname" : "''",
+				k->type, k->ident, k->acl, k->owner, k->kind, k->cat, k->from);
+		if (extension)
+			dbk_strbuf_addf(&q, "JOIN m ON m.classid = '%s'::regclass AND m.objid = o.oid",
+					k->cat);
+		else
+			dbk_strbuf_addf(&q,
+					"WHERE %s AND %s = 'pg_catalog' AND NOT EXISTS (SELECT 1 FROM "
+					"pg_depend xd WHERE xd.classid = '%s'::regclass AND xd.objid = "
+					"o.oid AND xd.deptype = 'e')",
+					k->system, k->nsp, k->cat);
+		sep = " UNION ALL ";
+	}
+	dbk_strbuf_addstr(&q, ") s) t WHERE lines IS NOT NULL ORDER BY 2, 1, 3, 4");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
 	if (!r)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
+		/* plpgsql's members are in pg_catalog, which no --schema names */
 		if (!pgd_schema_wanted(d, PQgetvalue(r, i, 0)) &&
 		    strcmp(PQgetvalue(r, i, 1), "plpgsql") != 0)
 			continue;
@@ -719,75 +751,6 @@ static int cat_extension_acls(struct pgd_dump *d)
 		d->objs[o].granttype = pgd_field(r, i, 2);
 		d->objs[o].ident = pgd_field(r, i, 3);
 		d->objs[o].acl = pgd_field(r, i, 4);
-	}
-	PQclear(r);
-	return 0;
-}
-
-/* Privileges the user changed on the objects initdb made in pg_catalog, on
- * pg_catalog itself and on the built-in languages (REVOKE EXECUTE ON
- * FUNCTION pg_catalog.pg_read_file FROM PUBLIC, GRANT SELECT ON
- * pg_catalog.pg_authid TO an auditor): the restore's database has initdb's,
- * so they are written as the difference from the initial privileges of
- * pg_init_privs, as pg_dump does.  information_schema has no rows there,
- * so what initdb gave its objects is not known: like pg_dump, its
- * privileges are not written.  Members of extensions (plpgsql's handlers
- * live in pg_catalog) are left to cat_extension_acls; column privileges
- * to acl_columns. */
-static int cat_system_acls(struct pgd_dump *d)
-{
-	struct dbk_strbuf q = DBK_STRBUF_INIT;
-	struct {
-		const char *cat, *acl, *owner, *kind, *type, *ident, *nsp, *from, *where;
-	} k[] = {
-		{"pg_class", "o.relacl", "o.relowner",
-		 "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"",
-		 "CASE WHEN o.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END",
-		 QN("n.nspname", "o.relname"), "n.nspname",
-		 "pg_class o JOIN pg_namespace n ON n.oid = o.relnamespace",
-		 "o.relkind IN ('r', 'v', 'm', 'S', 'f', 'p')"},
-		{"pg_proc", "o.proacl", "o.proowner", "'f'",
-		 "CASE WHEN o.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END",
-		 QN("n.nspname", "o.proname") " || '(' || oidvectortypes(o.proargtypes) || ')'",
-		 "n.nspname", "pg_proc o JOIN pg_namespace n ON n.oid = o.pronamespace", "true"},
-		{"pg_type", "o.typacl", "o.typowner", "'T'", "'TYPE'", QN("n.nspname", "o.typname"),
-		 "n.nspname", "pg_type o JOIN pg_namespace n ON n.oid = o.typnamespace", "true"},
-		{"pg_namespace", "o.nspacl", "o.nspowner", "'n'", "'SCHEMA'", "quote_ident(o.nspname)",
-		 "o.nspname", "pg_namespace o", "true"},
-		{"pg_language", "o.lanacl", "o.lanowner", "'l'", "'LANGUAGE'", "quote_ident(o.lanname)",
-		 "'pg_catalog'::name", "pg_language o", "o.oid < 16384"},
-	};
-	/* The catalog's objects are gathered first, pg_catalog's only, and
-	 * the privilege difference is computed once over all of them
-	 * (planned once, not once per catalog; see pgd_acl_sql). */
-	dbk_strbuf_addstr(&q, "SELECT * FROM (SELECT s.nsp, s.type, s.ident, ");
-	pgd_acl_sql(&q, "s.acl", "s.owner", "s.kind", "s.init");
-	dbk_strbuf_addstr(&q, " AS lines FROM (");
-	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
-		dbk_strbuf_addf(&q,
-				"%sSELECT %s AS nsp, %s AS type, %s AS ident, %s AS acl, %s AS owner, "
-				"(%s)::\"char\" AS kind, (SELECT ip.initprivs FROM pg_init_privs ip "
-				"WHERE ip.classoid = '%s'::regclass AND ip.objoid = o.oid AND "
-				"ip.objsubid = 0) AS init FROM %s WHERE %s AND %s = 'pg_catalog' AND NOT "
-				"EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '%s'::regclass AND "
-				"xd.objid = o.oid AND xd.deptype = 'e')",
-				i ? " UNION ALL " : "", k[i].nsp, k[i].type, k[i].ident, k[i].acl,
-				k[i].owner, k[i].kind, k[i].cat, k[i].from, k[i].where, k[i].nsp,
-				k[i].cat);
-	dbk_strbuf_addstr(&q, ") s) t WHERE lines IS NOT NULL ORDER BY 1, 2, 3");
-	PGresult *r = pgd_query(d, q.buf);
-	dbk_strbuf_release(&q);
-	if (!r)
-		return dbk_errcode();
-	for (int i = 0; i < PQntuples(r); i++) {
-		if (!pgd_schema_wanted(d, PQgetvalue(r, i, 0)))
-			continue;
-		size_t o = pgd_add_obj(d, 0, 0, PGK_ALIAS, PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
-		d->objs[o].section = PGD_POST;
-		d->objs[o].acl_only = 1;
-		d->objs[o].granttype = pgd_field(r, i, 1);
-		d->objs[o].ident = pgd_field(r, i, 2);
-		d->objs[o].acl = pgd_field(r, i, 3);
 	}
 	PQclear(r);
 	return 0;
@@ -2699,11 +2662,11 @@ int pgd_read_catalog(struct pgd_dump *d)
 	if (rc == 0)
 		rc = cat_extension_members(d);
 	if (rc == 0)
-		rc = cat_extension_acls(d);
+		rc = cat_changed_acls(d, 1);
 	if (rc == 0)
 		rc = cat_extension_comments(d);
 	if (rc == 0)
-		rc = cat_system_acls(d);
+		rc = cat_changed_acls(d, 0);
 	if (rc == 0)
 		rc = cat_refused(d);
 	return rc;
