@@ -1308,6 +1308,7 @@ static void cat_inherit_later(struct dbk_strbuf *s, const struct pgd_obj *o,
 
 static int cat_relations(struct pgd_dump *d)
 {
+	int rc;
 	char *acl = cat_acl("c.relacl", "c.relowner", "'r'", INITPRIV("pg_class", "c.oid"));
 	const char *am = "CASE WHEN c.relkind IN ('r', 'm') AND c.relam <> 0 THEN (SELECT amname "
 			 "FROM pg_am WHERE oid = c.relam) END";
@@ -1511,8 +1512,9 @@ static int cat_relations(struct pgd_dump *d)
 				   "LOGGED;' END ELSE '' END"
 				 : "''");
 	PGresult *cr = pgd_query(d, q.buf);
-	if (!cr)
-		goto fail;
+	rc = cr ? 0 : dbk_errcode();
+	if (rc)
+		goto out;
 	int ri = 0; /* rows of r and cr are both ordered by oid */
 	for (int j = 0; j < PQntuples(cr); j++) {
 		uint32_t rel = cat_oid(cr, j, 0);
@@ -1619,8 +1621,9 @@ static int cat_relations(struct pgd_dump *d)
 		    "AND c.relkind IN ('r', 'p', 'f') AND " PGD_USER_NSP
 		    " ORDER BY co.conrelid, co.conname");
 	cr = pgd_query(d, q.buf);
-	if (!cr)
-		goto fail;
+	rc = cr ? 0 : dbk_errcode();
+	if (rc)
+		goto out;
 	ri = 0;
 	for (int j = 0; j < PQntuples(cr); j++) {
 		uint32_t rel = cat_oid(cr, j, 0);
@@ -1701,8 +1704,9 @@ static int cat_relations(struct pgd_dump *d)
 		    "pc.convalidated JOIN pg_class c ON c.oid = anc.rel JOIN pg_namespace n ON n.oid = "
 		    "c.relnamespace ORDER BY anc.con, anc.depth, pc.oid");
 	cr = pgd_query(d, q.buf);
-	if (!cr)
-		goto fail;
+	rc = cr ? 0 : dbk_errcode();
+	if (rc)
+		goto out;
 	for (int j = 0; j < PQntuples(cr); j++) {
 		long k = pgd_find(d, PGD_CLASS_PG_CONSTRAINT, cat_oid(cr, j, 1));
 		if (k < 0 || !d->objs[k].sql || pgd_find(d, PGD_CLASS_PG_CLASS, cat_oid(cr, j, 0)) < 0)
@@ -1797,8 +1801,9 @@ static int cat_relations(struct pgd_dump *d)
 	dbk_strbuf_reset(&q);
 	dbk_strbuf_addstr(&q, "SELECT inhparent, inhrelid FROM pg_inherits");
 	cr = pgd_query(d, q.buf);
-	if (!cr)
-		goto fail;
+	rc = cr ? 0 : dbk_errcode();
+	if (rc)
+		goto out;
 	for (size_t k = 0; k < d->nobjs; k++) {
 		struct pgd_obj *o = &d->objs[k];
 		if (o->kind != PGK_DEFAULT || o->ndeps == 0)
@@ -1813,7 +1818,8 @@ static int cat_relations(struct pgd_dump *d)
 		}
 	}
 	PQclear(cr);
-
+	rc = 0;
+out:
 	for (int i = 0; i < n; i++) {
 		dbk_strbuf_release(&head[i]);
 		dbk_strbuf_release(&cols[i]);
@@ -1832,27 +1838,7 @@ static int cat_relations(struct pgd_dump *d)
 	PQclear(r);
 	free(idx);
 	dbk_strbuf_release(&q);
-	return 0;
-fail:
-	for (int i = 0; i < n; i++) {
-		dbk_strbuf_release(&head[i]);
-		dbk_strbuf_release(&cols[i]);
-		dbk_strbuf_release(&post[i]);
-		dbk_strbuf_release(&copy[i]);
-		dbk_strbuf_release(&unlocal[i]);
-		dbk_strbuf_release(&unlocon[i]);
-	}
-	free(head);
-	free(cols);
-	free(post);
-	free(copy);
-	free(unlocal);
-	free(unlocon);
-	free(ncols);
-	PQclear(r);
-	free(idx);
-	dbk_strbuf_release(&q);
-	return dbk_errcode();
+	return rc;
 }
 
 /* Row types of relations, array types and multiranges: aliases of the
