@@ -309,9 +309,11 @@ static int pgd_write_obj(struct pgd_dump *d, struct pgd_obj *o)
 	if (!o->sql && !o->extra.len && !(o->owner && o->objtype))
 		return 0;
 	if (o->sql) {
+		pgd_add_ext_path(&sb, o, 1);
 		dbk_strbuf_addstr(&sb, o->sql);
 		if (sb.len && sb.buf[sb.len - 1] != '\n')
 			dbk_strbuf_addch(&sb, '\n');
+		pgd_add_ext_path(&sb, o, 0);
 	}
 	if (o->owner && o->objtype && !(d->opts && d->opts->no_owner))
 		dbk_strbuf_addf(&sb, "ALTER %s %s OWNER TO %s;\n", o->objtype, o->ident, o->owner);
@@ -374,8 +376,9 @@ static int pgd_write_refreshes(struct pgd_dump *d)
 		for (size_t j = 0; j < i && !any; j++)
 			any = unpop[d->order[j]];
 		struct dbk_strbuf sb = DBK_STRBUF_INIT;
+		pgd_add_ext_path(&sb, o, 1);
 		if (!any) {
-			dbk_strbuf_addf(&sb, "REFRESH MATERIALIZED VIEW %s;\n\n", o->ident);
+			dbk_strbuf_addf(&sb, "REFRESH MATERIALIZED VIEW %s;\n", o->ident);
 		} else {
 			struct dbk_strbuf body = DBK_STRBUF_INIT, lit = DBK_STRBUF_INIT;
 			dbk_strbuf_addstr(&body, "\nBEGIN\n");
@@ -398,10 +401,12 @@ static int pgd_write_refreshes(struct pgd_dump *d)
 			    "view %% left unpopulated: %%', %s, SQLERRM;\nEND\n",
 			    lit.buf);
 			pgd_add_do(&sb, "other", body.buf);
-			dbk_strbuf_addstr(&sb, ";\n\n");
+			dbk_strbuf_addstr(&sb, ";\n");
 			dbk_strbuf_release(&body);
 			dbk_strbuf_release(&lit);
 		}
+		pgd_add_ext_path(&sb, o, 0);
+		dbk_strbuf_addch(&sb, '\n');
 		rc = pgd_write(d, sb.buf);
 		dbk_strbuf_release(&sb);
 	}

@@ -232,6 +232,7 @@ void pgd_free_objs(struct pgd_dump *d)
 		free(o->grantident);
 		free(o->copy_cols);
 		free(o->seq_owned);
+		free(o->ext_path);
 		free(o->deps);
 		dbk_strbuf_release(&o->extra);
 	}
@@ -653,6 +654,71 @@ static int cat_extension_comments(struct pgd_dump *d)
 	cat_extension_block(d, r, "the owner");
 	PQclear(r);
 	return 0;
+}
+
+/* Expressions the restore computes (an index's, a CHECK's or a generated
+ * column's, a matview's query) that call an extension's SQL function
+ * whose body finds the extension's other members by the search_path:
+ * earthdistance's ll_to_earth calls cube() and earth() unqualified, so
+ * an index on ll_to_earth(lat, lon), the one its documentation suggests,
+ * was built with earthdistance's schema on the search_path and fails to
+ * build under the dump's '' (pg_dump's restores fail there).  Those
+ * objects are made, loaded and refreshed with pg_catalog, the schema of
+ * the extension and those of the extensions it requires on the path:
+ * what the source's CREATE INDEX needed, and only schemas the extensions
+ * live in.  SQL-standard bodies (BEGIN ATOMIC) and functions with their
+ * own search_path need none.  Rows: classid, objid of the dumped object
+ * (the table for a CHECK or a generated column, also the constraint
+ * itself; the constraint for an index that backs one), the path. */
+static int cat_ext_paths(struct pgd_dump *d)
+{
+	PGresult *r = pgd_query(
+	    d,
+	    "WITH f AS (SELECT p.oid, x.oid AS ext FROM pg_proc p JOIN pg_depend e ON e.classid = "
+	    "'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e' AND e.refclassid = "
+	    "'pg_extension'::regclass JOIN pg_extension x ON x.oid = e.refobjid WHERE p.prolang = "
+	    "(SELECT oid FROM pg_language WHERE lanname = 'sql') AND p.prosqlbody IS NULL AND "
+	    "p.proconfig IS NULL), u AS (SELECT d.classid, d.objid, f.ext FROM pg_depend d JOIN f "
+	    "ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = f.oid WHERE d.deptype = 'n' "
+	    "AND d.classid IN ('pg_class'::regclass, 'pg_constraint'::regclass, "
+	    "'pg_attrdef'::regclass, 'pg_rewrite'::regclass)), o AS (SELECT 'pg_class'::regclass "
+	    "AS classid, u.objid, u.ext FROM u WHERE u.classid = 'pg_class'::regclass UNION SELECT "
+	    "'pg_constraint'::regclass, co.oid, u.ext FROM u JOIN pg_constraint co ON "
+	    "co.conindid = u.objid AND co.contype IN ('p', 'u', 'x') WHERE u.classid = "
+	    "'pg_class'::regclass UNION SELECT u.classid, u.objid, u.ext FROM u WHERE u.classid = "
+	    "'pg_constraint'::regclass UNION SELECT 'pg_class'::regclass, co.conrelid, u.ext FROM "
+	    "u JOIN pg_constraint co ON co.oid = u.objid WHERE u.classid = "
+	    "'pg_constraint'::regclass AND co.conrelid <> 0 UNION SELECT 'pg_class'::regclass, "
+	    "ad.adrelid, u.ext FROM u JOIN pg_attrdef ad ON ad.oid = u.objid WHERE u.classid = "
+	    "'pg_attrdef'::regclass UNION SELECT 'pg_class'::regclass, rw.ev_class, u.ext FROM u "
+	    "JOIN pg_rewrite rw ON rw.oid = u.objid WHERE u.classid = 'pg_rewrite'::regclass), s "
+	    "AS (SELECT o.classid, o.objid, x.extnamespace FROM o JOIN pg_extension x ON x.oid = "
+	    "o.ext UNION SELECT o.classid, o.objid, x.extnamespace FROM o JOIN pg_depend rq ON "
+	    "rq.classid = 'pg_extension'::regclass AND rq.objid = o.ext AND rq.refclassid = "
+	    "'pg_extension'::regclass JOIN pg_extension x ON x.oid = rq.refobjid) SELECT "
+	    "s.classid::oid, s.objid, quote_literal('pg_catalog, ' || string_agg(quote_ident(n.nspname), "
+	    "', ' ORDER BY n.nspname)) FROM s JOIN pg_namespace n ON n.oid = s.extnamespace WHERE "
+	    "n.nspname <> 'pg_catalog' GROUP BY 1, 2");
+	if (!r)
+		return dbk_errcode();
+	for (int i = 0; i < PQntuples(r); i++) {
+		long k = pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1));
+		if (k < 0 || d->objs[k].ext_path)
+			continue;
+		if (!(d->objs[k].ext_path = strdup(PQgetvalue(r, i, 2)))) {
+			PQclear(r);
+			return dbk_oom();
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+void pgd_add_ext_path(struct dbk_strbuf *sb, const struct pgd_obj *o, int on)
+{
+	if (o->ext_path)
+		dbk_strbuf_addf(sb, "SELECT pg_catalog.set_config('search_path', %s, false);\n",
+				on ? o->ext_path : "''");
 }
 
 /* The kinds of objects with an ACL that CREATE EXTENSION and initdb make,
@@ -2653,6 +2719,8 @@ int pgd_read_catalog(struct pgd_dump *d)
 		rc = cat_extension_comments(d);
 	if (rc == 0)
 		rc = cat_changed_acls(d, 0);
+	if (rc == 0)
+		rc = cat_ext_paths(d);
 	if (rc == 0)
 		rc = cat_refused(d);
 	return rc;

@@ -109,6 +109,7 @@ static int data_copy_table(struct pgd_dump *d, const struct pgd_obj *o)
 	int rc;
 	const char *cols = o->copy_cols ? o->copy_cols : "";
 
+	pgd_add_ext_path(&sb, o, 1);
 	data_marker(&sb, o->nsp, o->name);
 	dbk_strbuf_addf(&sb, "COPY %s", o->ident);
 	if (*cols)
@@ -123,6 +124,11 @@ static int data_copy_table(struct pgd_dump *d, const struct pgd_obj *o)
 		dbk_strbuf_addf(&q, " (%s)", cols);
 	dbk_strbuf_addstr(&q, " TO STDOUT");
 	rc = data_copy_out(d, o, q.buf, &rows);
+	if (rc == 0 && o->ext_path) {
+		dbk_strbuf_reset(&sb);
+		pgd_add_ext_path(&sb, o, 0);
+		rc = pgd_write(d, sb.buf);
+	}
 	if (rc == 0 && !o->ext_added) {
 		dbk_strbuf_reset(&q);
 		dbk_strbuf_addf(&q, "%s.%s", o->nsp, o->name);

@@ -110,7 +110,14 @@ struct pgd_obj {
 	char seq_dep;
 	uint32_t seq_table;
 	char *seq_owned; /* ALTER SEQUENCE ... OWNED BY, until linked */
+	/* any object: the search_path its expressions need while the restore computes
+	 * them (index build, COPY, REFRESH), a quoted literal; NULL: none */
+	char *ext_path;
 };
+
+/* Appends to sb the statement that sets the search_path o's expressions
+ * need (on), or back to the dump's '' (!on); nothing when o needs none. */
+void pgd_add_ext_path(struct dbk_strbuf *sb, const struct pgd_obj *o, int on);
 
 struct pgd_dump {
 	struct pg_conn *c;
