@@ -227,20 +227,6 @@ int pgd_read_comments(struct pgd_dump *d)
 		if (o->kind == PGK_SCHEMA && !o->sql && o->alias < 0 && o->ident)
 			dbk_strbuf_addf(&o->extra, "COMMENT ON SCHEMA %s IS NULL;\n", o->ident);
 	}
-	/* an extension's comment removed by the user: CREATE EXTENSION sets
-	 * the one of its control file again (pg_dump leaves it there) */
-	r = pgd_query(d, "SELECT x.oid FROM pg_extension x WHERE x.oid >= 16384 AND NOT EXISTS "
-			 "(SELECT 1 FROM pg_description ds WHERE ds.classoid = "
-			 "'pg_extension'::regclass AND ds.objoid = x.oid AND ds.objsubid = 0)");
-	if (!r)
-		return dbk_errcode();
-	for (int i = 0; i < PQntuples(r); i++) {
-		long k = pgd_find(d, 3079u, (uint32_t)strtoul(PQgetvalue(r, i, 0), NULL, 10));
-		if (k >= 0 && d->objs[k].sql && d->objs[k].kind == PGK_EXTENSION)
-			dbk_strbuf_addf(&d->objs[k].extra, "COMMENT ON EXTENSION %s IS NULL;\n",
-					d->objs[k].ident);
-	}
-	PQclear(r);
 	return 0;
 }
 

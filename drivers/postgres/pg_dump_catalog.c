@@ -389,8 +389,14 @@ static int cat_extensions(struct pgd_dump *d)
 		"ELSE\n        CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA %I;\n    END "
 		"IF;\nEND$dbkext$;$q$, x.extname, x.extversion, x.extname, n.nspname, x.extversion, "
 		"x.extname, n.nspname) ELSE format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA "
-		"%I;', x.extname, n.nspname) END, NULL, NULL FROM pg_extension x JOIN pg_namespace n "
-		"ON n.oid = x.extnamespace WHERE x.oid >= 16384",
+		"%I;', x.extname, n.nspname) END "
+		/* a comment the user removed: CREATE EXTENSION sets the control
+		 * file's again (pg_dump leaves it there) */
+		"|| CASE WHEN NOT EXISTS (SELECT 1 FROM pg_description ds WHERE ds.classoid = "
+		"'pg_extension'::regclass AND ds.objoid = x.oid AND ds.objsubid = 0) THEN "
+		"E'\\nCOMMENT ON EXTENSION ' || quote_ident(x.extname) || ' IS NULL;' ELSE '' END, "
+		"NULL, NULL FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE "
+		"x.oid >= 16384",
 		PGK_EXTENSION);
 }
 
@@ -403,7 +409,7 @@ static int cat_extension_members(struct pgd_dump *d)
 	if (!r)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
-		long x = pgd_find(d, 3079u, cat_oid(r, i, 2));
+		long x = pgd_find(d, PGD_CLASS_PG_EXTENSION, cat_oid(r, i, 2));
 		if (x >= 0 && pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1)) < 0)
 			cat_add_alias(d, cat_oid(r, i, 0), cat_oid(r, i, 1), (size_t)x);
 	}
@@ -501,7 +507,7 @@ static int cat_extension_dropped(struct pgd_dump *d)
 		dbk_strbuf_addstr(&s, d->objs[w].sql ? d->objs[w].sql : "");
 		free(d->objs[w].sql);
 		d->objs[w].sql = dbk_strbuf_detach(&s);
-		long x = pgd_find(d, 3079u, cat_oid(r, i, 5));
+		long x = pgd_find(d, PGD_CLASS_PG_EXTENSION, cat_oid(r, i, 5));
 		if (x >= 0)
 			pgd_add_dep(&d->objs[w], (size_t)x);
 	}
@@ -560,7 +566,7 @@ static int cat_extension_added(struct pgd_dump *d)
 		free(o->sql);
 		o->sql = dbk_strbuf_detach(&s);
 		o->ext_added = 1;
-		long x = pgd_find(d, 3079u, cat_oid(r, i, 6));
+		long x = pgd_find(d, PGD_CLASS_PG_EXTENSION, cat_oid(r, i, 6));
 		if (x >= 0)
 			pgd_add_dep(o, (size_t)x);
 		dbk_strbuf_release(&body);
@@ -579,7 +585,7 @@ static void cat_extension_block(struct pgd_dump *d, const PGresult *r, const cha
 	struct dbk_strbuf body = DBK_STRBUF_INIT;
 	long held = -1;
 	for (int i = 0; i < PQntuples(r); i++) {
-		long x = pgd_find(d, 3079u, cat_oid(r, i, 0));
+		long x = pgd_find(d, PGD_CLASS_PG_EXTENSION, cat_oid(r, i, 0));
 		/* initdb's extension (plpgsql) is in every database and is not
 		 * dumped: its block goes after the data, in an object of its own */
 		if (x < 0 && cat_oid(r, i, 0) < 16384u) {

@@ -150,6 +150,7 @@ struct pgd_dump {
 #define PGD_CLASS_PG_REWRITE 2618u
 #define PGD_CLASS_PG_TRIGGER 2620u
 #define PGD_CLASS_PG_LARGEOBJECT 2613u
+#define PGD_CLASS_PG_EXTENSION 3079u
 
 /* pg_dump.c: running queries, writing */
 PGresult *pgd_query(struct pgd_dump *d, const char *sql);
