@@ -791,11 +791,11 @@ static int cat_changed_acls(struct pgd_dump *d, int extension)
 			continue;
 		dbk_strbuf_addf(&q,
 				"%sSELECT %s AS nsp, %s AS ext, %s AS type, %s AS ident, %s AS acl, "
-				"%s AS owner, (%s)::\"char\" AS kind, (SELECT ip.initprivs FROM "
-				"pg_init_privs ip WHERE ip.classoid = '%s'::regclass AND ip.objoid = "
-				"o.oid AND ip.objsubid = 0) AS init FROM %s ",
+				"%s AS owner, (%s)::\"char\" AS kind, ip.initprivs AS init FROM %s "
+				"LEFT JOIN pg_init_privs ip ON ip.classoid = '%s'::regclass AND "
+				"ip.objoid = o.oid AND ip.objsubid = 0 ",
 				sep, extension ? "m.nspname" : k->nsp, extension ? "m.extname" : "''",
-				k->type, k->ident, k->acl, k->owner, k->kind, k->cat, k->from);
+				k->type, k->ident, k->acl, k->owner, k->kind, k->from, k->cat);
 		if (extension)
 			dbk_strbuf_addf(&q, "JOIN m ON m.classid = '%s'::regclass AND m.objid = o.oid",
 					k->cat);
@@ -807,7 +807,10 @@ static int cat_changed_acls(struct pgd_dump *d, int extension)
 					k->system, k->nsp, k->cat);
 		sep = " UNION ALL ";
 	}
-	dbk_strbuf_addstr(&q, ") s) t WHERE lines IS NOT NULL ORDER BY 2, 1, 3, 4");
+	/* an ACL as it was made writes nothing: the difference is computed
+	 * only for the few that changed (most of pg_catalog's are NULL) */
+	dbk_strbuf_addstr(&q, ") s WHERE s.acl IS DISTINCT FROM s.init) t WHERE lines IS NOT NULL "
+			      "ORDER BY 2, 1, 3, 4");
 	PGresult *r = pgd_query(d, q.buf);
 	dbk_strbuf_release(&q);
 	if (!r)
