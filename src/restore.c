@@ -281,7 +281,7 @@ int dbk_restore_run(const struct dbk_restore_req *req)
 	const struct dbk_manifest *m = e->has_manifest ? &e->manifest : NULL;
 	const struct dbk_driver *drv = req->drv;
 	struct dbk_strbuf result = DBK_STRBUF_INIT, question = DBK_STRBUF_INIT;
-	struct dbk_reader *r = NULL;
+	struct dbk_reader *r = NULL, *sha = NULL;
 	struct dbk_conn *scratch = NULL, *live = NULL;
 	struct dbk_tables counted = DBK_TABLES_INIT;
 	char *safety = NULL, when[64];
@@ -327,12 +327,23 @@ int dbk_restore_run(const struct dbk_restore_req *req)
 
 	/* 4. Load beside the live database, 5. and prove it. */
 	show = dbk_progress_init(&progress, "restored", m ? m->raw_bytes : 0);
-	if ((rc = open_chain(e, &r, NULL, NULL, show ? &progress : NULL)))
+	if ((rc = open_chain(e, &r, &sha, NULL, show ? &progress : NULL)))
 		goto out;
 	rc = drv->load_scratch(req->target, r, &req->opts, &scratch);
 	dbk_progress_done(&progress);
 	if (rc)
 		goto out;
+	/* The bytes loaded must be the bytes checked in step 1: the file may
+	 * have been replaced or damaged since (a copy, a sync, the disk). */
+	if ((rc = dbk_read_drain(r)))
+		goto out;
+	if (m && strcmp(dbk_sha256_reader_hex(sha), m->sha256) != 0) {
+		rc = dbk_seterr(DBK_ECORRUPT,
+				"backup '%s' changed while it was restored: the SHA-256 of the "
+				"bytes loaded is %.12s..., the manifest says %.12s...",
+				e->file, dbk_sha256_reader_hex(sha), m->sha256);
+		goto out;
+	}
 	if (m) {
 		if ((rc = drv->count_tables(scratch, &counted)) ||
 		    (rc = dbk_tables_check(&m->tables, &counted, "the restored copy")))

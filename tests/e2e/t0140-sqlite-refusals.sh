@@ -94,6 +94,24 @@ if command -v script >/dev/null; then
 	same "after 'yes' a safety backup was kept" "$(ls backups | grep -c 'preRestore.*\.gz$')" 1
 	sqlite3 chinook.db "delete from Track where TrackId > 100"
 	rm -f backups/*preRestore*
+
+	# The file replaced between the check and the load (while the
+	# question waits), by another good backup with the same row counts:
+	# the bytes loaded are not the bytes checked, so nothing is swapped.
+	chinook_copy other.db
+	sqlite3 other.db "update Track set Name = 'Replaced' where TrackId = 1"
+	"$DBKEEP" backup --db other.db -d "$T/other" -q </dev/null
+	s_live=$(live_sum)
+	(for _ in $(seq 100); do grep -q "Type 'yes'" "$T/out" 2>/dev/null && break; sleep 0.1; done
+	 cp "$T"/other/other_*.db.gz "backups/$f"; echo yes) |
+		timeout 20 script -qec "$DBKEEP restore 1" /dev/null >"$T/out" 2>&1
+	same "a backup replaced after its check fails the restore (exit 1)" "$?" 1
+	grep_in "saying the file changed while it was restored" \
+		"backup '$f' changed while it was restored: the SHA-256 of the bytes loaded is" "$T/out"
+	same "the replaced backup: the live database is unchanged" "$(live_sum)" "$s_live"
+	same "the replaced backup: no scratch file beside the database" "$(ls -A "$T" | grep -c '^\.chinook')" 0
+	restore_pristine
+	rm -f backups/*preRestore*
 else
 	ok "# skip: no script(1) for a terminal"
 fi
