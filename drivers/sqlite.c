@@ -874,7 +874,7 @@ out:
 	return ret;
 }
 
-/* ---- count_tables / exists ----------------------------------------------- */
+/* ---- count_tables / restore_probe --------------------------------------- */
 
 static int sqlite_count_tables(struct dbk_conn *conn, struct dbk_tables *out)
 {
@@ -883,7 +883,7 @@ static int sqlite_count_tables(struct dbk_conn *conn, struct dbk_tables *out)
 	return sqlite_count(c->db, c->path, out);
 }
 
-static int sqlite_exists(const struct dbk_target *t, int *exists)
+static int sqlite_restore_probe(const struct dbk_target *t, int *exists)
 {
 	struct stat st;
 
@@ -1485,7 +1485,7 @@ const struct dbk_driver dbk_driver_sqlite = {
     .disconnect = sqlite_disconnect,
     .dump = sqlite_dump,
     .count_tables = sqlite_count_tables,
-    .exists = sqlite_exists,
+    .restore_probe = sqlite_restore_probe,
     .load_scratch = sqlite_load_scratch,
     .swap = sqlite_swap,
     .discard = sqlite_discard,

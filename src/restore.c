@@ -294,9 +294,7 @@ int dbk_restore_run(const struct dbk_restore_req *req)
 		rc = dbk_seterr(rc, "backup '%s' is not restorable: %s", e->file, result.buf);
 		goto out;
 	}
-	if ((rc = drv->exists(req->target, &exists)))
-		goto out;
-	if (drv->may_restore && (rc = drv->may_restore(req->target)))
+	if ((rc = drv->restore_probe(req->target, &exists)))
 		goto out;
 
 	/* 2. Ask the person, or refuse without a terminal. */

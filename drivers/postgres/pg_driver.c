@@ -407,10 +407,17 @@ int pg_db_exists(struct pg_conn *maint, const char *name, int *exists)
 	return rc;
 }
 
-static int pg_exists(const struct dbk_target *t, int *exists)
+/* Whether the target exists, and whether this role can restore it: the
+ * restore creates a scratch database (CREATEDB) and, in place, renames the
+ * target to swap it (its owner, with CREATEDB); a superuser may do both.
+ * Role attributes are not inherited, so rolcreatedb is the whole answer;
+ * ownership is a member's with inherited privileges (pg_has_role USAGE). */
+static int pg_restore_probe(const struct dbk_target *t, int *exists)
 {
 	struct pg_conn *maint = NULL;
 	char *name = NULL;
+	PGresult *res = NULL;
+	const char *params[1];
 	int rc;
 
 	*exists = 0;
@@ -420,54 +427,30 @@ static int pg_exists(const struct dbk_target *t, int *exists)
 	rc = pg_connect_maint(t, NULL, &maint);
 	if (rc)
 		goto out;
-	rc = pg_db_exists(maint, name, exists);
-out:
-	pg_conn_free(maint);
-	free(name);
-	return rc;
-}
-
-/* The restore creates a scratch database (CREATEDB) and, in place, renames
- * the target to swap it (its owner, with CREATEDB); a superuser may do both.
- * Role attributes are not inherited, so rolcreatedb is the whole answer;
- * ownership is a member's with inherited privileges (pg_has_role USAGE). */
-static int pg_may_restore(const struct dbk_target *t)
-{
-	struct pg_conn *maint = NULL;
-	char *name = NULL;
-	PGresult *res = NULL;
-	const char *params[1];
-	int rc;
-
-	rc = pg_target_dbname(t, NULL, &name);
-	if (rc)
-		return rc;
-	rc = pg_connect_maint(t, NULL, &maint);
-	if (rc)
-		goto out;
 	params[0] = name;
 	res = PQexecParams(maint->pg,
-			   "SELECT r.rolsuper, r.rolcreatedb, d.datname IS NULL OR "
-			   "pg_catalog.pg_has_role(d.datdba, 'USAGE'), current_user "
+			   "SELECT r.rolsuper, r.rolcreatedb, d.datname IS NOT NULL, d.datname IS "
+			   "NULL OR pg_catalog.pg_has_role(d.datdba, 'USAGE'), current_user "
 			   "FROM pg_catalog.pg_roles r LEFT JOIN pg_catalog.pg_database d ON "
 			   "d.datname = $1 WHERE r.rolname = current_user",
 			   1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		rc = pg_query_fail(maint, res, "could not look up the restoring role");
+		rc = pg_query_fail(maint, res, "could not look up the target database and role");
 		goto out;
 	}
+	*exists = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
 	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
 		goto out;
 	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
 		rc = dbk_seterr(DBK_EDB,
 				"role '%s' cannot restore '%s': it may not create databases "
 				"(CREATEDB), and the backup is proven in a new scratch database",
-				PQgetvalue(res, 0, 3), name);
-	else if (strcmp(PQgetvalue(res, 0, 2), "t") != 0)
+				PQgetvalue(res, 0, 4), name);
+	else if (strcmp(PQgetvalue(res, 0, 3), "t") != 0)
 		rc = dbk_seterr(DBK_EDB,
 				"role '%s' cannot restore '%s': it does not own that database, "
 				"which the restore must rename to put the new one in its place",
-				PQgetvalue(res, 0, 3), name);
+				PQgetvalue(res, 0, 4), name);
 out:
 	PQclear(res);
 	pg_conn_free(maint);
@@ -519,7 +502,7 @@ const struct dbk_driver dbk_driver_postgres = {
 	.disconnect = pg_disconnect,
 	.dump = pg_dump,
 	.count_tables = pg_count_tables,
-	.exists = pg_exists,
+	.restore_probe = pg_restore_probe,
 	.load_scratch = pg_load_scratch,
 	.swap = pg_swap,
 	.discard = pg_discard,
@@ -527,7 +510,6 @@ const struct dbk_driver dbk_driver_postgres = {
 	/* Optional */
 	.sniff = pg_sniff,
 	.check_copy = pg_check_copy,
-	.may_restore = pg_may_restore,
 	.cleanup = pg_cleanup,
 };
 /* clang-format on */

@@ -104,8 +104,13 @@ struct dbk_driver {
 	/* Lists the user tables with exact row counts (sorted by name). */
 	int (*count_tables)(struct dbk_conn *c, struct dbk_tables *out);
 
-	/* Sets *exists to whether the target database exists (no error when not). */
-	int (*exists)(const struct dbk_target *t, int *exists);
+	/* Restore, before anything is touched or saved: sets *exists to
+	 * whether the target database exists (no error when not), and fails,
+	 * saying why, when this user could never complete a restore into t
+	 * (PostgreSQL: a role that may not create the scratch database or
+	 * rename the target), so that the refusal comes before a safety backup
+	 * that would be wasted. */
+	int (*restore_probe)(const struct dbk_target *t, int *exists);
 
 	/* Restore, step 1: loads the backup read from r into a new scratch
 	 * database beside the target (the live target is not touched) and
@@ -134,12 +139,6 @@ struct dbk_driver {
 	 * live database (SQLite: integrity_check of a scratch copy in
 	 * scratch_dir).  Sets result to a short human-readable outcome. */
 	int (*check_copy)(struct dbk_reader *r, const char *scratch_dir, struct dbk_strbuf *result);
-
-	/* Restore, before anything is touched or saved: fails, saying why, when
-	 * this user could never complete a restore into t (PostgreSQL: a role
-	 * that may not create the scratch database or rename the target), so
-	 * that the refusal comes before a safety backup that would be wasted. */
-	int (*may_restore)(const struct dbk_target *t);
 
 	/* Removes scratch databases left behind by a killed restore of t. */
 	int (*cleanup)(const struct dbk_target *t);
