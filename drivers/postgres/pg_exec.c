@@ -16,6 +16,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -737,6 +739,8 @@ struct px;
 /* The sections of a dbkeep dump, from its "-- dbkeep:section" lines. */
 enum { EXEC_PRE, EXEC_DATA, EXEC_POST };
 
+struct px_dial;
+
 struct exec_ctx {
 	PGconn *conn;
 	const struct pg_exec_opts *opts;
@@ -748,6 +752,7 @@ struct exec_ctx {
 	struct dbk_strbuf sql;	      /* a statement rewritten before it is sent */
 	int section;		      /* EXEC_*: where the file is */
 	struct px *px;		      /* the parallel executor, once started */
+	struct px_dial *dials;	      /* its workers' connections, being made */
 	int px_off;		      /* it could not start: never try again */
 	int px_copy;		      /* the COPY block being read goes to px */
 	struct dbk_strbuf session;    /* session settings run on conn so far */
@@ -2060,6 +2065,88 @@ static void px_free(struct px *px)
 	free(px);
 }
 
+/* The workers' connections are made on threads of their own as soon as the
+ * file's head shows a dbkeep dump: beside each other, and beside the
+ * pre-data statements the main connection runs meanwhile, instead of one
+ * after the other when the data begins.  Each thread only connects (libpq
+ * connections are independent, the error slot is per thread) and keeps
+ * what went wrong for px_start to report. */
+struct px_dial {
+	pthread_t tid;
+	int started;
+	const struct pg_exec_opts *opts;
+	struct pg_conn *c;
+	char err[512];
+};
+
+static void *px_dial_run(void *arg)
+{
+	struct px_dial *d = arg;
+
+	if (pg_connect_db(d->opts->target, d->opts->dbname, &d->c) != 0) {
+		snprintf(d->err, sizeof(d->err), "%s", dbk_errmsg());
+		dbk_clearerr();
+	}
+	return NULL;
+}
+
+/* Starts dialing when the restore is to run in parallel (see px_wanted):
+ * called on the file's first line. */
+static void px_dial_start(struct exec_ctx *x)
+{
+	const struct pg_exec_opts *o = x->opts;
+
+	if (o->jobs <= 1 || !o->target || !o->dbname || o->dry_run || !x->res->dbkeep_dump ||
+	    !x->conn || x->dials)
+		return;
+	x->dials = dbk_calloc((size_t)o->jobs, sizeof(*x->dials));
+	if (!x->dials)
+		return; /* px_start connects them itself */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old); /* signals are the main thread's */
+	for (int i = 0; i < o->jobs; i++) {
+		x->dials[i].opts = o;
+		x->dials[i].started = pthread_create(&x->dials[i].tid, NULL, px_dial_run,
+						     &x->dials[i]) == 0;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Waits for dial i (or connects now when it never started); the connection
+ * is the caller's.  Returns 0, or -1 with the reason in the error slot. */
+static int px_dial_take(struct exec_ctx *x, int i, struct pg_conn **out)
+{
+	struct px_dial *d = x->dials ? &x->dials[i] : NULL;
+
+	if (!d || !d->started)
+		return pg_connect_db(x->opts->target, x->opts->dbname, out) ? -1 : 0;
+	pthread_join(d->tid, NULL);
+	d->started = 0;
+	*out = d->c;
+	d->c = NULL;
+	if (!*out) {
+		dbk_seterr(DBK_EDB, "%s", d->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Joins and closes the dials px_start did not take (a failure before the
+ * data, or fewer workers kept). */
+static void px_dial_free(struct exec_ctx *x)
+{
+	if (!x->dials)
+		return;
+	for (int i = 0; i < x->opts->jobs; i++) {
+		if (x->dials[i].started)
+			pthread_join(x->dials[i].tid, NULL);
+		pg_conn_free(x->dials[i].c);
+	}
+	free(x->dials);
+	x->dials = NULL;
+}
+
 /* Opens the workers, each given the session settings run on conn so far.
  * Fewer than asked (the server's connection limit) is fine; none means no
  * parallel restore. */
@@ -2086,7 +2173,7 @@ static int px_start(struct exec_ctx *x)
 		PGresult *res = NULL;
 
 		w->spill_fd = -1;
-		if (pg_connect_db(o->target, o->dbname, &w->c) != 0) {
+		if (px_dial_take(x, i, &w->c) != 0) {
 			dbk_verbose("parallel restore: %s", dbk_errmsg());
 			dbk_clearerr();
 			break;
@@ -2111,6 +2198,7 @@ static int px_start(struct exec_ctx *x)
 		}
 		px->nw++;
 	}
+	px_dial_free(x);
 	if (px->nw == 0) {
 		px_free(px);
 		x->px_off = 1;
@@ -2410,8 +2498,10 @@ static int exec_item(void *arg, const struct pg_split_item *it)
 	x->first = 0;
 	if (it->kind == PG_SPLIT_COMMENT) {
 		if (first && it->line == 1 &&
-		    strncmp(it->text, PG_DUMP_MAGIC, strlen(PG_DUMP_MAGIC)) == 0)
+		    strncmp(it->text, PG_DUMP_MAGIC, strlen(PG_DUMP_MAGIC)) == 0) {
 			x->res->dbkeep_dump = 1;
+			px_dial_start(x);
+		}
 		x->res->ended = strcmp(it->text, PG_DUMP_END) == 0;
 		if (strcmp(it->text, "-- dbkeep:section pre-data") == 0)
 			x->section = EXEC_PRE;
@@ -2515,6 +2605,7 @@ out:
 	}
 	/* workers still running are cancelled (after a failure) */
 	px_free(x.px);
+	px_dial_free(&x);
 	free(buf);
 	pg_split_release(&split);
 	dbk_strbuf_release(&x.sql);
