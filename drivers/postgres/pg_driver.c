@@ -510,6 +510,5 @@ const struct dbk_driver dbk_driver_postgres = {
 	/* Optional */
 	.sniff = pg_sniff,
 	.check_copy = pg_check_copy,
-	.cleanup = pg_cleanup,
 };
 /* clang-format on */

@@ -98,7 +98,6 @@ int pg_load_scratch(const struct dbk_target *t, struct dbk_reader *r,
 int pg_swap(struct dbk_conn *scratch, const struct dbk_target *t,
 	    const struct dbk_restore_opts *opts);
 void pg_discard(struct dbk_conn *scratch);
-int pg_cleanup(const struct dbk_target *t);
 int pg_check_copy(struct dbk_reader *r, const char *scratch_dir, struct dbk_strbuf *result);
 
 /* The dumper: writes the whole dump of c's database into w (pg_dump*.c). */

@@ -464,6 +464,8 @@ static int pg_scratch_new(const struct dbk_target *t, const char *target, struct
 	return 0;
 }
 
+static int pg_cleanup(struct pg_conn *maint, const char *target);
+
 int pg_load_scratch(const struct dbk_target *t, struct dbk_reader *r,
 		    const struct dbk_restore_opts *opts, struct dbk_conn **scratch)
 {
@@ -498,6 +500,8 @@ int pg_load_scratch(const struct dbk_target *t, struct dbk_reader *r,
 	}
 
 	rc = pg_connect_maint(t, target, &maint);
+	if (rc == 0)
+		rc = pg_cleanup(maint, target);
 	if (rc)
 		goto out;
 	snprintf(suffix, sizeof(suffix), PG_SCRATCH_INFIX "%ld_%08x", (long)getpid(),
@@ -829,20 +833,16 @@ static int pg_match_name(const char *name, const char *target, const char *infix
 	return ok;
 }
 
-int pg_cleanup(const struct dbk_target *t)
+/* Removes the scratch databases of target left by killed restores (not
+ * one in use: a restore running), and names the old copies --keep-old
+ * left.  Runs on the maintenance connection that creates the new scratch,
+ * so a restore makes no connection of its own for it. */
+static int pg_cleanup(struct pg_conn *maint, const char *target)
 {
-	struct pg_conn *maint = NULL;
 	struct dbk_strbuf msg = DBK_STRBUF_INIT, list = DBK_STRBUF_INIT;
 	PGresult *res = NULL;
-	char *target = NULL;
-	int rc, i;
+	int rc = 0, i;
 
-	rc = pg_target_dbname(t, NULL, &target);
-	if (rc)
-		return rc;
-	rc = pg_connect_maint(t, target, &maint);
-	if (rc)
-		goto out;
 	res = PQexec(maint->pg, "SELECT datname FROM pg_catalog.pg_database"
 				" WHERE datname LIKE '%\\_dbkeep\\_%' ORDER BY datname");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -882,10 +882,8 @@ int pg_cleanup(const struct dbk_target *t)
 	}
 out:
 	PQclear(res);
-	pg_conn_free(maint);
 	dbk_strbuf_release(&msg);
 	dbk_strbuf_release(&list);
-	free(target);
 	return rc;
 }
 

@@ -140,7 +140,10 @@ struct dbk_driver {
 	 * scratch_dir).  Sets result to a short human-readable outcome. */
 	int (*check_copy)(struct dbk_reader *r, const char *scratch_dir, struct dbk_strbuf *result);
 
-	/* Removes scratch databases left behind by a killed restore of t. */
+	/* Removes scratch files left behind by a killed restore of t, before
+	 * the safety backup needs the space.  A driver may instead do this in
+	 * load_scratch (PostgreSQL: on the connection that creates the new
+	 * scratch database, saving one). */
 	int (*cleanup)(const struct dbk_target *t);
 
 	/* An estimate of the bytes dump will write (the file's size, the
