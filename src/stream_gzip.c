@@ -183,6 +183,16 @@ static int gunzip_fill(struct gunzip_reader *gr)
 	return 0;
 }
 
+/* Reads until n bytes are buffered or the input ends; 0 or a negative code. */
+static int gunzip_want(struct gunzip_reader *gr, uint32_t n)
+{
+	int rc = 0;
+
+	while (rc == 0 && gr->st.avail_in < n && !gr->in_eof)
+		rc = gunzip_fill(gr);
+	return rc;
+}
+
 static int gunzip_truncated(struct gunzip_reader *gr)
 {
 	return dbk_seterr(DBK_ECORRUPT, "backup '%s' is truncated", gr->what);
@@ -193,13 +203,10 @@ static int gunzip_truncated(struct gunzip_reader *gr)
  * Returns 1 at the end, 0 when a member follows, or a negative code. */
 static int gunzip_next_member(struct gunzip_reader *gr)
 {
-	int rc;
+	int rc = gunzip_want(gr, 2);
 
-	while (gr->st.avail_in < 2 && !gr->in_eof) {
-		rc = gunzip_fill(gr);
-		if (rc < 0)
-			return rc;
-	}
+	if (rc < 0)
+		return rc;
 	if (gr->st.avail_in == 0)
 		return 1;
 	if (!dbk_is_gzip_magic(gr->st.next_in, gr->st.avail_in))
@@ -218,13 +225,10 @@ static int gunzip_next_member(struct gunzip_reader *gr)
  * not.  Called with the member's first bytes at next_in. */
 static int gunzip_check_header(struct gunzip_reader *gr)
 {
-	int rc;
+	int rc = gunzip_want(gr, 4);
 
-	while (gr->st.avail_in < 4 && !gr->in_eof) {
-		rc = gunzip_fill(gr);
-		if (rc < 0)
-			return rc;
-	}
+	if (rc < 0)
+		return rc;
 	if (gr->st.avail_in >= 4 && (gr->st.next_in[3] & 0xe0) != 0)
 		return dbk_seterr(DBK_ECORRUPT, "backup '%s' is corrupt: unknown header flags set",
 				  gr->what);
