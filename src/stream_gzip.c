@@ -9,11 +9,11 @@
  *
  * zlib counts in uInt; lengths above UINT_MAX are fed in pieces.
  */
+#include <isa-l/igzip_lib.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <isa-l/igzip_lib.h>
-#include <stdint.h>
 #include <zlib.h>
 
 #include "dbkeep/error.h"

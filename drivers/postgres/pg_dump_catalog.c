@@ -709,12 +709,8 @@ static int cat_ext_paths(struct pgd_dump *d)
 		return dbk_errcode();
 	for (int i = 0; i < PQntuples(r); i++) {
 		long k = pgd_find(d, cat_oid(r, i, 0), cat_oid(r, i, 1));
-		if (k < 0 || d->objs[k].ext_path)
-			continue;
-		if (!(d->objs[k].ext_path = strdup(PQgetvalue(r, i, 2)))) {
-			PQclear(r);
-			return dbk_oom();
-		}
+		if (k >= 0) /* one row per object (GROUP BY) */
+			d->objs[k].ext_path = pgd_field(r, i, 2);
 	}
 	PQclear(r);
 	return 0;
